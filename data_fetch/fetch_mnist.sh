@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Download the four MNIST .gz files into DEST (default: data/mnist next to this folder).
+#
+# Each file is tried on every mirror in turn (short connect timeout, so an offline machine
+# gives up in seconds), written to a temporary name in DEST, checked against its published
+# MD5, and only then renamed into place: DEST never holds a partial or unverified file.
+# A file already in DEST whose MD5 matches is kept; one that does not match is fetched again.
+#
+# Exit status: 0 when all four files are present and verified, 1 otherwise.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+dest=${1:-"$here/../data/mnist"}
+connect_timeout=${WI_FETCH_CONNECT_TIMEOUT:-3}
+max_time=${WI_FETCH_MAX_TIME:-300}
+
+mirrors=(
+  "https://ossci-datasets.s3.amazonaws.com/mnist"
+  "https://storage.googleapis.com/cvdf-datasets/mnist"
+  "http://yann.lecun.com/exdb/mnist"
+)
+files=(
+  "train-images-idx3-ubyte.gz f68b3c2dcbeaaa9fbdd348bbdeb94873"
+  "train-labels-idx1-ubyte.gz d53e105ee54ea40749a09fcbcd1e9432"
+  "t10k-images-idx3-ubyte.gz 9fb629c4189551a2d022fa330f9573f3"
+  "t10k-labels-idx1-ubyte.gz ec29112dd5afa0611ce80d1b7f02629c"
+)
+
+md5_of() { md5sum "$1" 2>/dev/null | cut -d' ' -f1; }
+
+download() {  # url output
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsSL --connect-timeout "$connect_timeout" --max-time "$max_time" -o "$2" "$1"
+  elif command -v wget >/dev/null 2>&1; then
+    wget -q --connect-timeout="$connect_timeout" --timeout="$max_time" --tries=1 -O "$2" "$1"
+  else
+    echo "fetch_mnist: neither curl nor wget is installed" >&2
+    return 1
+  fi
+}
+
+mkdir -p "$dest" || { echo "fetch_mnist: cannot create $dest" >&2; exit 1; }
+status=0
+for entry in "${files[@]}"; do
+  name=${entry% *}
+  sum=${entry#* }
+  target="$dest/$name"
+  if [ -f "$target" ]; then
+    if [ "$(md5_of "$target")" = "$sum" ]; then
+      continue
+    fi
+    echo "fetch_mnist: $target has the wrong MD5, fetching it again" >&2
+    rm -f "$target"
+  fi
+  ok=0
+  for mirror in "${mirrors[@]}"; do
+    tmp=$(mktemp "$dest/.$name.XXXXXX") || { status=1; break; }
+    if download "$mirror/$name" "$tmp"; then
+      if [ "$(md5_of "$tmp")" = "$sum" ]; then
+        chmod 644 "$tmp" && mv -f "$tmp" "$target" && ok=1
+      else
+        echo "fetch_mnist: $mirror/$name: MD5 mismatch, trying the next mirror" >&2
+      fi
+    fi
+    rm -f "$tmp"
+    [ $ok = 1 ] && break
+  done
+  if [ $ok = 1 ]; then
+    echo "fetch_mnist: $target verified"
+  else
+    echo "fetch_mnist: could not fetch $name from any mirror" >&2
+    status=1
+    break   # offline: don't pay the timeouts four times
+  fi
+done
+exit $status

@@ -1,0 +1,98 @@
+#include "fsutil.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "error.h"
+
+namespace wi {
+
+bool is_file(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool is_dir(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string join_path(const std::string& dir, const std::string& name) {
+    if (dir.empty()) return name;
+    return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+void make_dirs(const std::string& dir) {
+    if (dir.empty() || is_dir(dir)) return;
+    std::string partial;
+    std::size_t pos = 0;
+    while (pos != std::string::npos) {
+        pos = dir.find('/', pos + 1);
+        partial = dir.substr(0, pos);
+        if (partial.empty() || is_dir(partial)) continue;
+        if (::mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST)
+            throw Error(dir + ": cannot create directory (" + std::strerror(errno) + ")");
+    }
+    if (!is_dir(dir)) throw Error(dir + ": exists and is not a directory");
+}
+
+void ensure_writable_dir(const std::string& dir, const std::string& what) {
+    try {
+        make_dirs(dir);
+    } catch (const Error& e) {
+        throw Error(what + ": " + e.what());
+    }
+    std::string probe = join_path(dir, ".wi-write-test-XXXXXX");
+    std::vector<char> name(probe.begin(), probe.end());
+    name.push_back('\0');
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) throw Error(what + ": " + dir + ": directory is not writable (" + std::strerror(errno) + ")");
+    ::close(fd);
+    ::unlink(name.data());
+}
+
+void write_file_atomic(const std::string& path, const std::string& bytes) {
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    std::string tmpl = join_path(dir, "." + base + ".tmp-XXXXXX");
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) throw Error(path + ": cannot create a temporary file (" + std::strerror(errno) + ")");
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const std::string reason = std::strerror(errno);
+            ::close(fd);
+            ::unlink(name.data());
+            throw Error(path + ": write failed (" + reason + ")");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    ::fchmod(fd, 0644);
+    if (::close(fd) != 0 || ::rename(name.data(), path.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(name.data());
+        throw Error(path + ": cannot write (" + reason + ")");
+    }
+}
+
+std::string executable_dir() {
+    std::vector<char> buf(4096);
+    const ssize_t n = ::readlink("/proc/self/exe", buf.data(), buf.size() - 1);
+    if (n <= 0) return "";
+    std::string path(buf.data(), static_cast<std::size_t>(n));
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+}  // namespace wi

@@ -1,0 +1,34 @@
+#include "tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+
+namespace wi {
+
+constexpr std::size_t kAlignment = 64;  // one cache line; also the AVX-512 register width
+
+void Tensor::AlignedFree::operator()(float* p) const { std::free(p); }
+
+Tensor::Tensor(int rows, int cols) : rows_(rows), cols_(cols) {
+    if (rows < 0 || cols < 0) throw std::invalid_argument("Tensor: negative shape");
+    std::size_t bytes = size() * sizeof(float);
+    bytes = (bytes + kAlignment - 1) / kAlignment * kAlignment;  // aligned_alloc wants a multiple
+    if (bytes == 0) bytes = kAlignment;
+    void* p = std::aligned_alloc(kAlignment, bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    std::memset(p, 0, bytes);
+    data_.reset(static_cast<float*>(p));
+}
+
+void Tensor::fill(float value) {
+    for (std::size_t i = 0; i < size(); ++i) data()[i] = value;
+}
+
+void Tensor::copy_from(const Tensor& other) {
+    if (other.rows_ != rows_ || other.cols_ != cols_) throw std::invalid_argument("Tensor::copy_from: shape mismatch");
+    if (size() > 0) std::memcpy(data(), other.data(), size() * sizeof(float));
+}
+
+}  // namespace wi

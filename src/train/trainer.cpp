@@ -1,0 +1,121 @@
+#include "trainer.h"
+
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "../data/idx.h"
+#include "../nn/cross_entropy.h"
+#include "../report/progress.h"
+#include "../rng.h"
+
+namespace wi {
+
+namespace {
+constexpr int kEvalChunk = 250;  // samples per evaluation chunk (one workspace per thread)
+constexpr std::uint64_t kShuffleStream = 0x53485546464c45ULL;  // "SHUFFLE": keeps shuffling apart from init
+
+// Fisher-Yates with our own generator, so a seed gives the same order everywhere.
+void shuffle(std::vector<int>& order, Rng& rng) {
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+}
+}  // namespace
+
+EvalResult evaluate(const Mlp& m, const Dataset& d) {
+    const int chunks = (d.count + kEvalChunk - 1) / kEvalChunk;
+    std::vector<double> loss_sum(chunks, 0.0);
+    std::vector<int> correct(chunks, 0);
+#pragma omp parallel
+    {
+        Workspace ws = make_workspace(m, kEvalChunk);
+        Tensor x(kEvalChunk, kImagePixels);
+        int idx[kEvalChunk];
+#pragma omp for schedule(static)
+        for (int c = 0; c < chunks; ++c) {
+            const int first = c * kEvalChunk;
+            const int B = std::min(kEvalChunk, d.count - first);
+            std::iota(idx, idx + B, first);
+            normalize_batch(x.data(), d, idx, B);
+            const float* logits = mlp_forward(m, ws, x.data(), B);
+            const float mean = cross_entropy_forward(logits, d.labels.data() + first, B, m.sizes.back(), &correct[c]);
+            loss_sum[c] = static_cast<double>(mean) * B;
+        }
+    }
+    EvalResult r;
+    for (int c = 0; c < chunks; ++c) {
+        r.loss += loss_sum[c];
+        r.accuracy += correct[c];
+    }
+    r.loss /= d.count;
+    r.accuracy /= d.count;
+    return r;
+}
+
+TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::FILE* out) {
+    const Dataset& train_set = data.train;
+    const int B = opt.batch;
+    const int batches = (train_set.count + B - 1) / B;  // the last batch may be short, as DataLoader's
+
+    // Everything a step touches is allocated here, once.
+    Workspace ws = make_workspace(m, B);
+    Tensor x(B, kImagePixels);
+    std::vector<std::uint8_t> y(B);
+    std::vector<int> order(train_set.count);
+    std::iota(order.begin(), order.end(), 0);
+    Rng rng(opt.seed ^ kShuffleStream);
+
+    TrainReport report;
+    long step = 0;
+    for (int epoch = 1; epoch <= opt.epochs && !report.diverged; ++epoch) {
+        if (opt.shuffle) shuffle(order, rng);
+        Progress bar("Training iteration " + std::to_string(epoch), train_set.count, opt.progress);
+        EpochStats st;
+        st.epoch = epoch;
+        double loss_sum = 0.0, acc_sum = 0.0;
+        for (int b = 0; b < batches; ++b) {
+            const int first = b * B;
+            const int n = std::min(B, train_set.count - first);
+            const int* idx = order.data() + first;
+            normalize_batch(x.data(), train_set, idx, n);
+            for (int i = 0; i < n; ++i) y[i] = train_set.labels[idx[i]];
+            int correct = 0;
+            const float loss = mlp_train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
+            ++step;
+            if (!std::isfinite(loss)) {
+                report.diverged = true;
+                report.diverged_step = step;
+                bar.finish();
+                std::fprintf(out, "diverged at step %ld (epoch %d, batch %d of %d): loss is %s\n", step, epoch, b + 1,
+                             batches, std::isnan(loss) ? "nan" : "inf");
+                break;
+            }
+            loss_sum += loss;
+            acc_sum += static_cast<double>(correct) / n;
+            ++st.steps;
+            bar.update(static_cast<long>(first + n));
+        }
+        bar.finish();
+        if (st.steps > 0) {
+            st.loss = loss_sum / st.steps;
+            st.accuracy = acc_sum / st.steps;
+        }
+        if (report.diverged) {
+            if (st.steps > 0)
+                std::fprintf(out, "Epoch %d stopped after %d of %d batches with loss: %.4g and accuracy %.3f (last finite figures)\n",
+                             epoch, st.steps, batches, st.loss, st.accuracy);
+        } else {
+            std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
+            st.test = evaluate(m, data.test);
+            std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
+        }
+        std::fflush(out);
+        report.epochs.push_back(st);
+    }
+    return report;
+}
+
+}  // namespace wi

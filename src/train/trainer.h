@@ -1,0 +1,48 @@
+// trainer.h - the epoch loop: shuffle, batch, step, the notebook's per-epoch line, test set.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include "../data/mnist.h"
+#include "../nn/mlp.h"
+
+namespace wi {
+
+struct TrainOptions {
+    int epochs = 3;
+    int batch = 4;
+    float lr = 0.001f;
+    bool shuffle = true;
+    std::uint64_t seed = 1;  // the shuffle's generator is derived from it
+    bool progress = false;   // draw a progress bar on stderr
+};
+
+struct EvalResult {
+    double loss = 0.0;      // mean cross-entropy over the samples
+    double accuracy = 0.0;  // fraction classified right
+};
+
+struct EpochStats {
+    int epoch = 0;               // 1-based
+    int steps = 0;               // batches run (fewer than a full epoch if it diverged)
+    double loss = 0.0;           // mean of the batch losses: the notebook's running_loss / len(loader)
+    double accuracy = 0.0;       // mean of the batch accuracies
+    EvalResult test;             // after the epoch (not computed if it diverged)
+};
+
+struct TrainReport {
+    std::vector<EpochStats> epochs;
+    bool diverged = false;
+    long diverged_step = 0;  // 1-based global step whose loss was not finite
+};
+
+// Mean loss and accuracy of m on all of d. OpenMP across chunks of samples; the sum is
+// taken in chunk order, so the result does not depend on the thread count.
+EvalResult evaluate(const Mlp& m, const Dataset& d);
+
+// Trains m on data.train, printing the notebook's line per epoch and the test result to out.
+// A non-finite loss stops the run: "diverged at step S" and the last finite figures.
+TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::FILE* out);
+
+}  // namespace wi

@@ -1,0 +1,13 @@
+// weights_io.h - a whole MLP to and from .npy files named as PyTorch indexes Linear layers:
+// fc1.weight.npy (out, in), fc1.bias.npy (out,), fc2.weight.npy, ...
+#pragma once
+#include <string>
+
+#include "../nn/mlp.h"
+
+namespace wi {
+
+void save_weights(const Mlp& m, const std::string& dir);  // creates dir if needed
+void load_weights(Mlp& m, const std::string& dir);        // shapes checked against m's architecture
+
+}  // namespace wi
