@@ -42,7 +42,7 @@ $(BUILD)/%.o: %.cpp
 
 $(BUILD)/tests/%.o: tests/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(WI_CXXFLAGS) $(CXXFLAGS) -DBOOST_TEST_DYN_LINK -Isrc -c $< -o $@
+	$(CXX) $(WI_CXXFLAGS) $(CXXFLAGS) -DBOOST_TEST_DYN_LINK -DWI_TEST_ROOT=\"$(CURDIR)\" -Isrc -c $< -o $@
 
 $(BUILD)/wi_tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI) -lboost_unit_test_framework

@@ -9,15 +9,14 @@ namespace wi {
 
 constexpr std::size_t kAlignment = 64;  // one cache line; also the AVX-512 register width
 
-void Tensor::AlignedFree::operator()(float* p) const { std::free(p); }
+void Tensor::AlignedFree::operator()(float* p) const { ::operator delete(p, std::align_val_t(kAlignment)); }
 
 Tensor::Tensor(int rows, int cols) : rows_(rows), cols_(cols) {
     if (rows < 0 || cols < 0) throw std::invalid_argument("Tensor: negative shape");
     std::size_t bytes = size() * sizeof(float);
-    bytes = (bytes + kAlignment - 1) / kAlignment * kAlignment;  // aligned_alloc wants a multiple
+    bytes = (bytes + kAlignment - 1) / kAlignment * kAlignment;  // whole cache lines
     if (bytes == 0) bytes = kAlignment;
-    void* p = std::aligned_alloc(kAlignment, bytes);
-    if (p == nullptr) throw std::bad_alloc();
+    void* p = ::operator new(bytes, std::align_val_t(kAlignment));  // throws std::bad_alloc
     std::memset(p, 0, bytes);
     data_.reset(static_cast<float*>(p));
 }

@@ -1,0 +1,69 @@
+// test_alloc.cpp - the training step allocates nothing: a counting operator new proves it.
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "data/mnist.h"
+#include "init.h"
+#include "nn/cross_entropy.h"
+#include "nn/mlp.h"
+#include "test_util.h"
+
+namespace {
+std::atomic<long> g_allocations{0};
+}
+
+// Replaces the global allocation functions for this test binary: every new is counted.
+void* operator new(std::size_t n) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, std::align_val_t al) {  // Tensor's 64-byte aligned storage
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t a = static_cast<std::size_t>(al);
+    if (void* p = std::aligned_alloc(a, (n + a - 1) / a * a)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace wi;
+
+BOOST_AUTO_TEST_CASE(training_step_does_not_allocate) {
+    const MnistData data = load_mnist_dir(wi_test::sample_dir(), "sample");
+    for (Activation act : {Activation::None, Activation::Sigmoid, Activation::Tanh, Activation::Relu}) {
+        Mlp m = make_mlp({784, 32, 32, 10}, act);
+        Rng rng(3);
+        initialize(m, find_initializer("xavier"), rng, InitOptions{});
+        const int B = 4;
+        Workspace ws = make_workspace(m, B);
+        Tensor x(B, 784);
+        std::uint8_t y[B];
+        int idx[B];
+        const long before = g_allocations.load();
+        for (int step = 0; step < 200; ++step) {
+            for (int i = 0; i < B; ++i) {
+                idx[i] = (step * B + i) % data.train.count;
+                y[i] = data.train.labels[idx[i]];
+            }
+            normalize_batch(x.data(), data.train, idx, B);  // the trainer's per-step work, all of it
+            int correct = 0;
+            mlp_train_step(m, ws, x.data(), y, B, 0.001f, &correct);
+        }
+        BOOST_TEST(g_allocations.load() - before == 0, activation_name(act) << ": allocations inside the step");
+    }
+    // and the counter does count
+    const long before = g_allocations.load();
+    Tensor t(2, 2);
+    BOOST_TEST(g_allocations.load() - before == 1);
+    Workspace ws = make_workspace(make_mlp({784, 10}, Activation::None), 1);
+    BOOST_TEST(g_allocations.load() - before > 3);
+}
