@@ -19,6 +19,8 @@ mirrors=(
   "https://storage.googleapis.com/cvdf-datasets/mnist"
   "http://yann.lecun.com/exdb/mnist"
 )
+# WI_MNIST_MIRRORS="url1 url2" replaces the list (a local copy: file:///path/to/dir)
+if [ -n "${WI_MNIST_MIRRORS:-}" ]; then read -r -a mirrors <<< "$WI_MNIST_MIRRORS"; fi
 files=(
   "train-images-idx3-ubyte.gz f68b3c2dcbeaaa9fbdd348bbdeb94873"
   "train-labels-idx1-ubyte.gz d53e105ee54ea40749a09fcbcd1e9432"
@@ -30,7 +32,7 @@ md5_of() { md5sum "$1" 2>/dev/null | cut -d' ' -f1; }
 
 download() {  # url output
   if command -v curl >/dev/null 2>&1; then
-    curl -fsSL --connect-timeout "$connect_timeout" --max-time "$max_time" -o "$2" "$1"
+    curl -fsL --connect-timeout "$connect_timeout" --max-time "$max_time" -o "$2" "$1"
   elif command -v wget >/dev/null 2>&1; then
     wget -q --connect-timeout="$connect_timeout" --timeout="$max_time" --tries=1 -O "$2" "$1"
   else
@@ -55,7 +57,10 @@ for entry in "${files[@]}"; do
   ok=0
   for mirror in "${mirrors[@]}"; do
     tmp=$(mktemp "$dest/.$name.XXXXXX") || { status=1; break; }
-    if download "$mirror/$name" "$tmp"; then
+    if download "$mirror/$name" "$tmp"; then :; else
+      echo "fetch_mnist: $mirror/$name: download failed (exit $?)" >&2
+    fi
+    if [ -s "$tmp" ]; then
       if [ "$(md5_of "$tmp")" = "$sum" ]; then
         chmod 644 "$tmp" && mv -f "$tmp" "$target" && ok=1
       else
@@ -73,4 +78,5 @@ for entry in "${files[@]}"; do
     break   # offline: don't pay the timeouts four times
   fi
 done
+[ $status = 0 ] || rmdir "$dest" 2>/dev/null  # leave no empty folder behind
 exit $status

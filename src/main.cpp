@@ -59,15 +59,19 @@ int run(const wi::Config& cfg) {
         Rng rng(cfg.seed);
         initialize(model, init, rng, InitOptions{cfg.init_value});
         init_text = init.name;
-        if (std::string(init.name) == "constant") init_text += " " + std::to_string(cfg.init_value);
+        if (std::string(init.name) == "constant") {
+            char value[32];
+            std::snprintf(value, sizeof value, " %g", cfg.init_value);
+            init_text += value;
+        }
         init_text += std::string(" (bias: ") +
                      (std::string(init.bias_formula) == "default" ? "nn.Linear default" : init.bias_formula) + ")";
     }
     if (!cfg.quiet) {
         std::printf("model: %s, activation %s, %ld parameters, init %s\n", arch_text(cfg.arch).c_str(),
                     activation_name(model.act), parameter_count(model), init_text.c_str());
-        std::printf("train: %d epochs, batch %d, SGD lr %g, %s, seed %llu; path: reference (plain loops), %d thread%s\n",
-                    cfg.epochs, cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
+        std::printf("train: %d epoch%s, batch %d, SGD lr %g, %s, seed %llu; path: reference (plain loops), %d thread%s\n",
+                    cfg.epochs, cfg.epochs == 1 ? "" : "s", cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
                     static_cast<unsigned long long>(cfg.seed), thread_count(), thread_count() == 1 ? "" : "s");
     }
     std::fflush(stdout);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <regex>
 
+#include <sys/wait.h>
+
 #include "data/mnist.h"
 #include "init.h"
 #include "test_util.h"
@@ -181,6 +183,31 @@ BOOST_AUTO_TEST_CASE(matches_pytorch, *boost::unit_test::precondition([](boost::
     const std::string cmd = "cd '" + repo_root() + "' && bash tests/torch_parity.sh > '" + repo_root() +
                             "/build/torch_parity.log' 2>&1";
     BOOST_TEST(std::system(cmd.c_str()) == 0, "see build/torch_parity.log");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(fetch_script)
+
+// Every file is checked against its MD5 before it is renamed into place: a mirror serving the
+// wrong bytes leaves nothing behind, and a cached file with the wrong MD5 is not trusted.
+BOOST_AUTO_TEST_CASE(unverified_downloads_never_land) {
+    TempDir dir;
+    const std::string mirror = dir / "mirror", dest = dir / "dest";
+    std::system(("mkdir -p '" + mirror + "' '" + dest + "'").c_str());
+    for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                          "t10k-labels-idx1-ubyte.gz"})
+        write_file(mirror + "/" + f, "not the real file");
+    write_file(dest + "/train-images-idx3-ubyte.gz", "a corrupt cached copy");
+    const std::string cmd = "WI_MNIST_MIRRORS='file://" + mirror + "' bash '" + repo_root() +
+                            "/data_fetch/fetch_mnist.sh' '" + dest + "' >'" + (dir / "log") + "' 2>&1";
+    const int raw = std::system(cmd.c_str());
+    BOOST_TEST(WIFEXITED(raw));
+    BOOST_TEST(WEXITSTATUS(raw) == 1);
+    const std::string log = read_file(dir / "log");
+    BOOST_TEST(contains(log, "wrong MD5, fetching it again"), log);
+    BOOST_TEST(contains(log, "MD5 mismatch"), log);
+    BOOST_TEST(count_files(dest) <= 0, "files left in " << dest);  // removed, or the folder itself gone
 }
 
 BOOST_AUTO_TEST_SUITE_END()

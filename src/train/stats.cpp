@@ -73,15 +73,18 @@ void print_matrix(const Tensor& t, bool as_vector, std::FILE* out) {
 
 void print_summary(const char* name, const Tensor& t, bool as_vector, std::FILE* out) {
     const TensorSummary s = summarize(t);
+    char shape[32];
     if (as_vector)
-        std::fprintf(out, "  %-16s (%d,)      mean % .4e  std %.4e  min % .4e  max % .4e  distinct values %d of %d\n",
-                     name, s.cols, s.mean, s.std, s.min, s.max, s.distinct_cols, s.cols);
+        std::snprintf(shape, sizeof shape, "(%d,)", s.cols);
     else
-        std::fprintf(out,
-                     "  %-16s (%d, %d)  mean % .4e  std %.4e  min % .4e  max % .4e  distinct rows %d of %d, "
-                     "distinct columns %d of %d\n",
-                     name, s.rows, s.cols, s.mean, s.std, s.min, s.max, s.distinct_rows, s.rows, s.distinct_cols,
-                     s.cols);
+        std::snprintf(shape, sizeof shape, "(%d, %d)", s.rows, s.cols);
+    std::fprintf(out, "  %-16s %-10s mean % .4e  std %.4e  min % .4e  max % .4e  ", name, shape, s.mean, s.std, s.min,
+                 s.max);
+    if (as_vector)
+        std::fprintf(out, "distinct values %d of %d\n", s.distinct_cols, s.cols);
+    else
+        std::fprintf(out, "distinct rows %d of %d, distinct columns %d of %d\n", s.distinct_rows, s.rows,
+                     s.distinct_cols, s.cols);
 }
 
 }  // namespace
