@@ -1,0 +1,121 @@
+#include "mnist.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "../error.h"
+#include "../fsutil.h"
+#include "idx.h"
+
+namespace wi {
+
+namespace {
+
+// The standard name, or the same with .gz; "" if neither exists.
+std::string find_file(const std::string& dir, const std::string& name) {
+    for (const std::string& candidate : {name, name + ".gz"}) {
+        const std::string path = join_path(dir, candidate);
+        if (is_file(path)) return path;
+    }
+    return "";
+}
+
+std::string images_name(const std::string& prefix) { return prefix + "-images-idx3-ubyte"; }
+std::string labels_name(const std::string& prefix) { return prefix + "-labels-idx1-ubyte"; }
+
+// Candidate roots: the working directory, then the wi binary's directory.
+std::vector<std::string> roots() {
+    std::vector<std::string> r = {"."};
+    const std::string exe = executable_dir();
+    if (!exe.empty()) r.push_back(exe);
+    return r;
+}
+
+// 256-entry table: byte -> normalized float, computed as torchvision does it in float32.
+struct NormalizeTable {
+    float v[256];
+    NormalizeTable() {
+        for (int p = 0; p < 256; ++p) v[p] = (static_cast<float>(p) / 255.0f - 0.5f) / 0.5f;
+    }
+};
+const NormalizeTable kNormalize;
+
+std::string shell_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+}  // namespace
+
+bool has_mnist_files(const std::string& dir) {
+    for (const char* prefix : {"train", "t10k"})
+        if (find_file(dir, images_name(prefix)).empty() || find_file(dir, labels_name(prefix)).empty()) return false;
+    return true;
+}
+
+Dataset load_split(const std::string& dir, const std::string& prefix) {
+    const std::string ipath = find_file(dir, images_name(prefix));
+    const std::string lpath = find_file(dir, labels_name(prefix));
+    if (ipath.empty()) throw Error(join_path(dir, images_name(prefix)) + "[.gz]: no such file");
+    IdxImages images = read_idx_images(ipath);
+    if (lpath.empty()) throw Error(join_path(dir, labels_name(prefix)) + "[.gz]: no such file");
+    Dataset d;
+    d.labels = read_idx_labels(lpath);
+    if (d.labels.size() != static_cast<std::size_t>(images.count))
+        throw Error(ipath + " holds " + std::to_string(images.count) + " images but " + lpath + " holds " +
+                    std::to_string(d.labels.size()) + " labels");
+    d.count = images.count;
+    d.pixels = std::move(images.pixels);
+    return d;
+}
+
+MnistData load_mnist_dir(const std::string& dir, const std::string& name) {
+    MnistData m;
+    m.name = name;
+    m.dir = dir;
+    m.train = load_split(dir, "train");
+    m.test = load_split(dir, "t10k");
+    return m;
+}
+
+MnistData find_and_load_mnist(const std::string& data_flag, bool allow_fetch) {
+    if (!data_flag.empty()) {
+        if (!is_dir(data_flag)) throw Error("--data: " + data_flag + ": no such directory");
+        return load_mnist_dir(data_flag, "MNIST files from --data");
+    }
+    for (const std::string& root : roots()) {
+        const std::string full = join_path(root, "data/mnist");
+        if (has_mnist_files(full)) return load_mnist_dir(full, "MNIST");
+    }
+    if (allow_fetch) {
+        for (const std::string& root : roots()) {
+            const std::string script = join_path(root, "data_fetch/fetch_mnist.sh");
+            if (!is_file(script)) continue;
+            const std::string dest = join_path(root, "data/mnist");
+            std::fprintf(stderr, "wi: full MNIST not found; trying to download it into %s (--no-fetch skips this)\n",
+                         dest.c_str());
+            std::fflush(stderr);
+            const std::string cmd = "bash " + shell_quote(script) + " " + shell_quote(dest) + " 1>&2";
+            if (std::system(cmd.c_str()) == 0 && has_mnist_files(dest)) return load_mnist_dir(dest, "MNIST");
+            std::fprintf(stderr, "wi: download failed; using the bundled sample\n");
+            break;
+        }
+    }
+    for (const std::string& root : roots()) {
+        const std::string sample = join_path(root, "data_fetch/mnist-sample");
+        if (has_mnist_files(sample)) return load_mnist_dir(sample, "bundled MNIST sample");
+    }
+    throw Error("no data set found: no data/mnist/, no bundled sample in data_fetch/mnist-sample/; "
+                "pass --data DIR or run data_fetch/fetch_mnist.sh");
+}
+
+void normalize_batch(float* x, const Dataset& d, const int* idx, int B) {
+    for (int n = 0; n < B; ++n) {
+        const std::uint8_t* p = d.pixels.data() + static_cast<std::size_t>(idx[n]) * kImagePixels;
+        float* xn = x + static_cast<std::size_t>(n) * kImagePixels;
+        for (int i = 0; i < kImagePixels; ++i) xn[i] = kNormalize.v[p[i]];  // (p/255 - 0.5) / 0.5
+    }
+}
+
+}  // namespace wi
