@@ -125,6 +125,35 @@ std::string initializer_names() {
     return names;
 }
 
+WeightLaw weight_law(const Initializer& init, int fan_in, int fan_out, const InitOptions& opt) {
+    const std::string name = init.name;
+    const double in = fan_in, out = fan_out;
+    WeightLaw law;
+    auto uniform = [&law](double bound) {
+        law.kind = WeightLaw::Kind::Uniform;
+        law.lo = -bound;
+        law.hi = bound;
+        law.std = bound / std::sqrt(3.0);  // Var U(-a, a) = a^2 / 3
+    };
+    auto normal = [&law](double std) {
+        law.kind = WeightLaw::Kind::Normal;
+        law.std = std;
+    };
+    if (name == "default") uniform(1.0 / std::sqrt(in));
+    else if (name == "zeros") law.mean = 0.0;
+    else if (name == "constant") law.mean = opt.value;
+    else if (name == "randn") normal(1.0);
+    else if (name == "xavier_normal") normal(std::sqrt(2.0 / (in + out)));
+    else if (name == "xavier_uniform") uniform(std::sqrt(6.0 / (in + out)));
+    else if (name == "kaiming_normal") normal(std::sqrt(2.0 / in));
+    else if (name == "kaiming_uniform") uniform(std::sqrt(2.0) * std::sqrt(3.0 / in));
+    else if (name == "unusual") {
+        law.kind = WeightLaw::Kind::Mixture;
+        law.std = std::sqrt(0.5 * 100.0 * 100.0 + 0.5 * 1e-16);
+    }
+    return law;
+}
+
 void initialize(Mlp& m, const Initializer& init, Rng& rng, const InitOptions& opt) {
     for (Layer& L : m.layers) init.fill(L, rng, opt);
 }

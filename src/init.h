@@ -34,6 +34,15 @@ const Initializer& find_initializer(const std::string& name);
 // Comma-separated list of the canonical names, for messages.
 std::string initializer_names();
 
+// The law a layer's weights are drawn from, for figures and explanations.
+struct WeightLaw {
+    enum class Kind { Constant, Normal, Uniform, Mixture } kind = Kind::Constant;
+    double mean = 0.0;           // Constant: the value; Normal: the mean
+    double std = 0.0;            // the standard deviation of the law (0 for Constant)
+    double lo = 0.0, hi = 0.0;   // Uniform: the bounds
+};
+WeightLaw weight_law(const Initializer& init, int fan_in, int fan_out, const InitOptions& opt);
+
 // Fills every layer of m with the named initializer.
 void initialize(Mlp& m, const Initializer& init, Rng& rng, const InitOptions& opt);
 

@@ -69,6 +69,8 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     Rng rng(opt.seed ^ kShuffleStream);
 
     TrainReport report;
+    report.step_loss.reserve(static_cast<std::size_t>(opt.epochs) * batches);  // no growth inside the loop
+    report.step_accuracy.reserve(static_cast<std::size_t>(opt.epochs) * batches);
     long step = 0;
     for (int epoch = 1; epoch <= opt.epochs && !report.diverged; ++epoch) {
         if (opt.shuffle) shuffle(order, rng);
@@ -85,6 +87,8 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             int correct = 0;
             const float loss = mlp_train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
             ++step;
+            report.step_loss.push_back(loss);
+            report.step_accuracy.push_back(static_cast<float>(correct) / n);
             if (!std::isfinite(loss)) {
                 report.diverged = true;
                 report.diverged_step = step;

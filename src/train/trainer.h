@@ -33,6 +33,8 @@ struct EpochStats {
 
 struct TrainReport {
     std::vector<EpochStats> epochs;
+    std::vector<float> step_loss;      // every step's batch loss, in order (for training curves)
+    std::vector<float> step_accuracy;  // every step's batch accuracy
     bool diverged = false;
     long diverged_step = 0;  // 1-based global step whose loss was not finite
 };
