@@ -14,6 +14,7 @@ WI_CXXFLAGS := -std=c++17 -Wall -Wextra -MMD -MP
 LDLIBS_WI := -lz
 
 BUILD := build
+BIN := wi
 
 # OpenMP: compile *and link* a probe; quietly build without it if that fails.
 OPENMP_OK := $(shell printf '\043include <omp.h>\nint main(){return omp_get_max_threads() > 0 ? 0 : 1;}\n' | \
@@ -31,9 +32,9 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev
 
 .PHONY: all test deps data sample torch-check clean
-all: wi
+all: $(BIN)
 
-wi: $(BUILD)/src/main.o $(LIB_OBJS)
+$(BIN): $(BUILD)/src/main.o $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
 
 $(BUILD)/%.o: %.cpp
@@ -42,12 +43,12 @@ $(BUILD)/%.o: %.cpp
 
 $(BUILD)/tests/%.o: tests/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(WI_CXXFLAGS) $(CXXFLAGS) -DBOOST_TEST_DYN_LINK -DWI_TEST_ROOT=\"$(CURDIR)\" -Isrc -c $< -o $@
+	$(CXX) $(WI_CXXFLAGS) $(CXXFLAGS) -DBOOST_TEST_DYN_LINK -DWI_TEST_ROOT=\"$(CURDIR)\" -DWI_TEST_BIN=\"$(abspath $(BIN))\" -Isrc -c $< -o $@
 
 $(BUILD)/wi_tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI) -lboost_unit_test_framework
 
-test: wi $(BUILD)/wi_tests
+test: $(BIN) $(BUILD)/wi_tests
 	@echo "OpenMP: $(if $(OPENMP_OK),on,off)"
 	./$(BUILD)/wi_tests
 
@@ -67,10 +68,10 @@ data:
 sample:
 	bash data_fetch/make_sample.sh
 
-torch-check: wi
-	bash tests/torch_parity.sh
+torch-check: $(BIN)
+	WI_BIN=$(BIN) bash tests/torch_parity.sh
 
 clean:
-	rm -rf $(BUILD) wi
+	rm -rf $(BUILD) $(BIN)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d

@@ -180,9 +180,11 @@ BOOST_AUTO_TEST_CASE(help_and_version) {
 BOOST_AUTO_TEST_CASE(matches_pytorch, *boost::unit_test::precondition([](boost::unit_test::test_unit_id) {
     return boost::test_tools::assertion_result(torch_available());
 })) {
-    const std::string cmd = "cd '" + repo_root() + "' && bash tests/torch_parity.sh > '" + repo_root() +
-                            "/build/torch_parity.log' 2>&1";
-    BOOST_TEST(std::system(cmd.c_str()) == 0, "see build/torch_parity.log");
+    TempDir dir;
+    const std::string cmd = "cd '" + repo_root() + "' && WI_BIN='" + wi_binary() + "' bash tests/torch_parity.sh > '" +
+                            (dir / "log") + "' 2>&1";
+    const int status = std::system(cmd.c_str());
+    BOOST_TEST(status == 0, read_file(dir / "log"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -65,11 +65,19 @@ std::string repo_root() {
 #endif
 }
 
+std::string wi_binary() {
+#ifdef WI_TEST_BIN
+    return WI_TEST_BIN;
+#else
+    return repo_root() + "/wi";
+#endif
+}
+
 std::string sample_dir() { return repo_root() + "/data_fetch/mnist-sample"; }
 
 RunResult run_wi(const std::string& args) {
     TempDir tmp;
-    const std::string cmd = "cd '" + repo_root() + "' && WI_NO_FETCH=1 ./wi " + args + " >'" + (tmp / "out") +
+    const std::string cmd = "cd '" + repo_root() + "' && WI_NO_FETCH=1 '" + wi_binary() + "' " + args + " >'" + (tmp / "out") +
                             "' 2>'" + (tmp / "err") + "' </dev/null";
     const int raw = std::system(cmd.c_str());
     RunResult r;

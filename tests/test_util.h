@@ -26,13 +26,14 @@ int count_files(const std::string& dir);
 // The repository root (where ./wi and data_fetch/ live).
 std::string repo_root();
 std::string sample_dir();  // the bundled sample
+std::string wi_binary();   // the wi under test (make's BIN)
 
 struct RunResult {
     int status = -1;  // exit status, or -1 if it did not exit normally
     std::string out, err;
 };
 
-// Runs ./wi from the repository root with the given arguments (a shell fragment, already quoted).
+// Runs the wi under test from the repository root with the given arguments (a shell fragment, already quoted).
 RunResult run_wi(const std::string& args);
 
 }  // namespace wi_test
