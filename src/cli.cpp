@@ -49,9 +49,34 @@ std::vector<int> parse_arch(const std::string& text) {
 
 }  // namespace
 
+std::vector<std::string> split_specs(const std::string& list) {
+    std::vector<std::string> specs;
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        const bool parameter = item.find('=') != std::string::npos && item.find(':') == std::string::npos;
+        if (parameter && !specs.empty())
+            specs.back() += "," + item;  // key=value of the spec before it
+        else
+            specs.push_back(item);
+    }
+    if (!list.empty() && list.back() == ',') specs.push_back("");
+    return specs;
+}
+
 Config parse_args(const std::vector<std::string>& args) {
     Config c;
-    for (std::size_t i = 0; i < args.size(); ++i) {
+    std::size_t first = 0;
+    // `wi plot NAME [flags]`: a figure that needs no data.
+    if (!args.empty() && args[0] == "plot") {
+        if (args.size() < 2 || args[1].rfind("-", 0) == 0) throw Error("plot: which figure? (sigmoid or sigmoid-grad)");
+        if (args[1] != "sigmoid" && args[1] != "sigmoid-grad")
+            throw Error("plot: unknown figure '" + args[1] + "' (valid: sigmoid, sigmoid-grad)");
+        c.plot = args[1];
+        first = 2;
+    }
+    std::string sampling_flag;  // the first of --inits, --fan-in, --fan-out given, for messages
+    for (std::size_t i = first; i < args.size(); ++i) {
         std::string flag = args[i], value;
         bool has_inline = false;
         if (flag.rfind("--", 0) == 0) {
@@ -73,8 +98,47 @@ Config parse_args(const std::vector<std::string>& args) {
         };
         if (flag == "--help" || flag == "-h") { no_value(); c.help = true; }
         else if (flag == "--version") { no_value(); c.version = true; }
-        else if (flag == "--init") { c.init = find_initializer(next()).name; }
-        else if (flag == "--init-value") { c.init_value = parse_double(flag, next()); }
+        else if (flag == "--init") {
+            c.init = next();
+            parse_init(c.init);  // validates now, so a typo costs nothing
+        }
+        else if (flag == "--init-value") {
+            c.init_value = parse_double(flag, next());
+            c.init_value_set = true;
+        }
+        else if (flag == "--bias") {
+            c.bias = next();
+            parse_bias(c.bias);
+        }
+        else if (flag == "--compare") {
+            const std::string list = next();
+            c.compare = list == "all" ? std::vector<std::string>() : split_specs(list);
+            if (list == "all")
+                for (const Initializer& init : initializers()) c.compare.push_back(init.name);
+            if (c.compare.empty()) throw Error("--compare: missing value");
+            for (const std::string& spec : c.compare) parse_init(spec, "--compare");
+        }
+        else if (flag == "--explain-init") {
+            c.explain_init = next();
+            parse_init(c.explain_init, "--explain-init");
+        }
+        else if (flag == "--list-inits") { no_value(); c.list_inits = true; }
+        else if (flag == "--stats") { no_value(); c.stats = true; }
+        else if (flag == "--out") {
+            c.out = next();
+            if (c.out.empty()) throw Error("--out: missing value");
+        }
+        else if (flag == "--plots") { no_value(); c.plots = true; }
+        else if (flag == "--inits") {
+            c.plot_inits = split_specs(next());
+            for (const std::string& spec : c.plot_inits) parse_init(spec, "--inits");
+            if (c.plot_inits.empty()) throw Error("--inits: missing value");
+            if (sampling_flag.empty()) sampling_flag = flag;
+        }
+        else if (flag == "--fan-in" || flag == "--fan-out") {
+            (flag == "--fan-in" ? c.fan_in : c.fan_out) = static_cast<int>(parse_int(flag, next(), 1, 1 << 16));
+            if (sampling_flag.empty()) sampling_flag = flag;
+        }
         else if (flag == "--epochs") { c.epochs = static_cast<int>(parse_int(flag, next(), 0, 100000)); }
         else if (flag == "--batch") { c.batch = static_cast<int>(parse_int(flag, next(), 1, 1 << 20)); }
         else if (flag == "--lr") {
@@ -105,6 +169,18 @@ Config parse_args(const std::vector<std::string>& args) {
         }
         else throw Error("unknown flag '" + args[i] + "' (see wi --help)");
     }
+    if (!c.compare.empty() && (!c.load_weights.empty() || c.grads != GradsMode::Off))
+        throw Error("--compare: cannot be combined with --load-weights or --grads (they belong to a single run)");
+    if (!c.compare.empty() && (!c.save_weights.empty() || !c.save_init.empty()))
+        throw Error("--compare: cannot be combined with --save-weights or --save-init (which run's weights?)");
+    if (!sampling_flag.empty() && c.plot != "sigmoid")
+        throw Error(sampling_flag + ": only for `wi plot sigmoid` (it sets the initializers and layer shape sampled there)");
+    // The sampled layer is allocated whole: (fan_out, fan_in) floats, twice (weights and gradient).
+    if (static_cast<long long>(c.fan_in) * c.fan_out > (1LL << 24))
+        throw Error("--fan-in/--fan-out: a " + std::to_string(c.fan_out) + " x " + std::to_string(c.fan_in) +
+                    " layer is too large to sample (at most 16777216 weights)");
+    if (c.plots && !c.plot.empty()) throw Error("--plots: belongs to a training run, not to `wi plot`");
+    if (c.plots && !c.compare.empty()) throw Error("--plots: cannot be combined with --compare (it draws one run)");
     if (const char* env = std::getenv("WI_NO_FETCH"); env != nullptr && *env != '\0' && std::string(env) != "0")
         c.fetch = false;
     return c;
@@ -116,11 +192,15 @@ std::string help_text() {
     std::ostringstream h;
     h << "wi - a weight-initialization lab: train a small MLP on MNIST digits\n"
          "\n"
-         "usage: wi [flags]\n"
+         "usage: wi [flags]                      train (and test) one model\n"
+         "       wi plot sigmoid|sigmoid-grad    draw a figure into --out (no data needed)\n"
          "\n"
          "model and training (defaults are the notebook's):\n"
-         "  --init NAME          weight initializer (default: default); see the list below\n"
+         "  --init SPEC          weight initializer, NAME or NAME:key=value,... (default: default);\n"
+         "                       e.g. kaiming_normal:mode=fan_out,nonlinearity=relu (see --list-inits)\n"
          "  --init-value V       the constant of --init constant (default 0.5)\n"
+         "  --bias POLICY        init (the initializer's own rule, default) | default (nn.Linear's)\n"
+         "                       | zeros | constant:V\n"
          "  --arch 784,32,32,10  layer sizes: first 784, last 10, any hidden widths and depth\n"
          "  --act NAME           none | sigmoid | tanh | relu, between layers (default none)\n"
          "  --epochs N           passes over the training set (default 3; 0 = evaluate only)\n"
@@ -128,7 +208,24 @@ std::string help_text() {
          "  --lr X               SGD learning rate, > 0 (default 0.001)\n"
          "  --seed N             seeds initialization and shuffling (default 1): same seed, same output\n"
          "  --no-shuffle         visit training samples in file order\n"
-         "  --threads N          OpenMP threads for evaluation (default: all cores)\n"
+         "  --threads N          OpenMP threads (evaluation; runs of --compare) (default: all cores)\n"
+         "\n"
+         "the initializer lab:\n"
+         "  --list-inits         every initializer: parameters, formula, when to use it\n"
+         "  --explain-init SPEC  per layer of --arch: fans, gain, std/bound, expected and measured\n"
+         "                       pre-activation std on real data\n"
+         "  --compare A,B,...    train several inits side by side (same data order, same probe batch),\n"
+         "                       one table, out/compare.csv; 'all' for every initializer\n"
+         "  --stats              per-layer statistics at init and after each epoch (out/stats_<init>.csv)\n"
+         "  --out DIR            where CSV files and figures go (default out)\n"
+         "\n"
+         "figures (PNG in --out; WI_FONT=builtin or a .ttf path picks the font):\n"
+         "  --plots              after training: training_<init>.png (loss, accuracy) and\n"
+         "                       weights_<init>.png (histograms of the initial weights)\n"
+         "  wi plot sigmoid      sigmoid_inits.png: sigmoid(w) for 1,000 initial weights w per init\n"
+         "    --inits A,B,...    the initializers (default kaiming_normal,randn,xavier_normal)\n"
+         "    --fan-in N, --fan-out N   the layer shape they are sampled for (default 784, 32)\n"
+         "  wi plot sigmoid-grad sigmoid_grad.png: sigmoid and its derivative, peak 0.25 at x = 0\n"
          "\n"
          "data:\n"
          "  --data DIR           the four MNIST files (raw or .gz) in DIR; otherwise data/mnist/,\n"
@@ -146,15 +243,7 @@ std::string help_text() {
          "  --help, -h           this text\n"
          "  --version            the version\n"
          "\n"
-         "initializers (fan_in = in, fan_out = out for a layer W of shape (out, in)):\n";
-    for (const Initializer& init : initializers()) {
-        h << "  " << init.name;
-        if (*init.aliases) h << " (also " << init.aliases << ")";
-        h << "\n      weights: " << init.weight_formula << "\n      bias:    "
-          << (std::string(init.bias_formula) == "default" ? "U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (nn.Linear's)"
-                                                          : init.bias_formula)
-          << "\n";
-    }
+         "initializers: " << initializer_names() << "\n";
     h << "\nexit status: 0 success (a diverged run is a result, not an error), 2 bad flags, data or output\n";
     return h.str();
 }

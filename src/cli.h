@@ -9,8 +9,19 @@ namespace wi {
 enum class GradsMode { Off, Summary, Full };
 
 struct Config {
-    std::string init = "default";
-    double init_value = 0.5;  // --init-value (constant)
+    std::string init = "default";  // an initializer spec: NAME or NAME:key=value,...
+    double init_value = 0.5;       // --init-value: constant's val unless the spec sets it
+    bool init_value_set = false;
+    std::string bias = "init";     // --bias init|default|zeros|constant:V
+    std::vector<std::string> compare;  // --compare: specs to run side by side
+    std::string explain_init;          // --explain-init SPEC
+    bool list_inits = false;
+    bool stats = false;                // --stats: per-layer statistics at init and after each epoch
+    std::string out = "out";           // --out DIR: where figures and CSV files go
+    bool plots = false;                // --plots: training_<init>.png and weights_<init>.png after the run
+    std::string plot;                  // `wi plot NAME`: sigmoid | sigmoid-grad ("" for a training run)
+    std::vector<std::string> plot_inits = {"kaiming_normal", "randn", "xavier_normal"};  // --inits (wi plot sigmoid)
+    int fan_in = 784, fan_out = 32;    // --fan-in, --fan-out: the layer shape `wi plot sigmoid` samples for
     int epochs = 3;
     int batch = 4;
     double lr = 0.001;
@@ -26,6 +37,10 @@ struct Config {
     std::string save_weights, save_init, load_weights;
     bool help = false, version = false;
 };
+
+// Splits a comma-separated list of initializer specs, where a spec's own key=value pairs are
+// also comma-separated: "xavier,kaiming_normal:mode=fan_out,nonlinearity=relu,zeros" has three.
+std::vector<std::string> split_specs(const std::string& list);
 
 // Parses argv (without argv[0]). Throws wi::Error naming the flag on any problem:
 // unknown flag, missing or malformed value, value out of range.

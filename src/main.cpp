@@ -1,4 +1,4 @@
-// main.cpp - wi: parse flags, load data, build the model, initialize, run.
+// main.cpp - wi: parse flags, load data, build the model, initialize, run the chosen job.
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -14,13 +14,16 @@
 #include "error.h"
 #include "fsutil.h"
 #include "init.h"
+#include "plots.h"
 #include "report/progress.h"
-#include "rng.h"
+#include "train/compare.h"
+#include "train/explain.h"
 #include "train/stats.h"
-#include "train/trainer.h"
 #include "train/weights_io.h"
 
 namespace {
+
+using namespace wi;
 
 std::string arch_text(const std::vector<int>& sizes) {
     std::string s;
@@ -36,36 +39,68 @@ int thread_count() {
 #endif
 }
 
-int run(const wi::Config& cfg) {
-    using namespace wi;
-#ifdef _OPENMP
-    if (cfg.threads > 0) omp_set_num_threads(cfg.threads);
-#endif
-    // Output directories are checked before any work, so a bad one costs nothing.
-    if (!cfg.save_init.empty()) ensure_writable_dir(cfg.save_init, "--save-init");
-    if (!cfg.save_weights.empty()) ensure_writable_dir(cfg.save_weights, "--save-weights");
+// A file-name-safe form of an init spec: "kaiming_normal:mode=fan_out" -> "kaiming_normal_mode-fan_out"
+std::string file_label(const std::string& spec) {
+    std::string s;
+    for (char c : spec) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') ? c : c == '=' ? '-' : '_';
+    return s;
+}
 
-    const MnistData data = find_and_load_mnist(cfg.data, cfg.fetch);
-    std::printf("data: %s (%s): %d train / %d test images\n", data.name.c_str(), data.dir.c_str(), data.train.count,
-                data.test.count);
+RunSetup make_setup(const Config& cfg, const std::string& init_text) {
+    RunSetup s;
+    s.label = init_text;
+    s.spec = parse_init(init_text);
+    if (cfg.init_value_set && std::string(s.spec.init->name) == "constant" && init_text.find(':') == std::string::npos)
+        s.spec = default_spec(*s.spec.init, InitOptions{cfg.init_value});
+    s.bias = parse_bias(cfg.bias);
+    s.arch = cfg.arch;
+    s.act = parse_activation(cfg.act);
+    s.seed = cfg.seed;
+    s.opt.epochs = cfg.epochs;
+    s.opt.batch = cfg.batch;
+    s.opt.lr = static_cast<float>(cfg.lr);
+    s.opt.shuffle = cfg.shuffle;
+    s.opt.seed = cfg.seed;
+    s.opt.progress = !cfg.quiet && stderr_is_terminal();
+    return s;
+}
 
-    Mlp model = make_mlp(cfg.arch, parse_activation(cfg.act));
-    const Initializer& init = find_initializer(cfg.init);
+void print_diagnosis(const std::vector<std::string>& lines, const std::string& prefix) {
+    if (lines.empty()) std::printf("%sdiagnosis: nothing unusual measured\n", prefix.c_str());
+    for (const std::string& line : lines) std::printf("%sdiagnosis: %s\n", prefix.c_str(), line.c_str());
+}
+
+int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe) {
+    std::vector<RunSetup> setups;
+    const int batches = (data.train.count + cfg.batch - 1) / cfg.batch;
+    for (const std::string& spec : cfg.compare) {
+        setups.push_back(make_setup(cfg, spec));
+        setups.back().opt.eval_every = std::max(1, batches / 10);  // ten test points per epoch for the 80 % column
+    }
+    std::printf("compare: %zu inits, %s, activation %s, %d epochs, batch %d, lr %g, seed %llu, %d threads\n",
+                setups.size(), arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.epochs, cfg.batch, cfg.lr,
+                static_cast<unsigned long long>(cfg.seed), thread_count());
+    std::fflush(stdout);
+    const std::vector<RunResult> results = run_compare(setups, data, probe);
+    std::fputs(compare_table(results).c_str(), stdout);
+    for (const RunResult& r : results) print_diagnosis(r.diagnosis, r.label + ": ");
+    const std::string csv = join_path(cfg.out, "compare.csv");
+    write_file_atomic(csv, compare_csv(results));
+    std::printf("wrote %s\n", csv.c_str());
+    return 0;
+}
+
+int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
+    const RunSetup setup = make_setup(cfg, cfg.init);
+    std::vector<LsuvLayer> lsuv;
+    Mlp model = make_mlp(cfg.arch, setup.act);
     std::string init_text;
     if (!cfg.load_weights.empty()) {
         load_weights(model, cfg.load_weights);
         init_text = "loaded from " + cfg.load_weights;
     } else {
-        Rng rng(cfg.seed);
-        initialize(model, init, rng, InitOptions{cfg.init_value});
-        init_text = init.name;
-        if (std::string(init.name) == "constant") {
-            char value[32];
-            std::snprintf(value, sizeof value, " %g", cfg.init_value);
-            init_text += value;
-        }
-        init_text += std::string(" (bias: ") +
-                     (std::string(init.bias_formula) == "default" ? "nn.Linear default" : init.bias_formula) + ")";
+        model = build_model(setup, probe, &lsuv);
+        init_text = setup.spec.text() + ", bias " + bias_text(setup.spec, setup.bias);
     }
     if (!cfg.quiet) {
         std::printf("model: %s, activation %s, %ld parameters, init %s\n", arch_text(cfg.arch).c_str(),
@@ -74,6 +109,9 @@ int run(const wi::Config& cfg) {
                     cfg.epochs, cfg.epochs == 1 ? "" : "s", cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
                     static_cast<unsigned long long>(cfg.seed), thread_count(), thread_count() == 1 ? "" : "s");
     }
+    for (std::size_t l = 0; l < lsuv.size(); ++l)
+        std::printf("lsuv: fc%zu output variance %.4f after %d rescaling%s\n", l + 1, lsuv[l].variance,
+                    lsuv[l].iterations, lsuv[l].iterations == 1 ? "" : "s");
     std::fflush(stdout);
 
     if (!cfg.save_init.empty()) save_weights(model, cfg.save_init);
@@ -81,24 +119,65 @@ int run(const wi::Config& cfg) {
         gradient_probe(model, cfg.seed);
         print_gradients(model, cfg.grads, stdout);
     }
+    const std::vector<LayerStats> at_init = measure_layers(model, probe);
+    std::string stats_csv = stats_csv_header() + stats_csv_rows(at_init, cfg.init, "init");
+    if (cfg.stats) std::fputs(stats_table(at_init, "at init", model.act).c_str(), stdout);
 
-    TrainOptions opt;
-    opt.epochs = cfg.epochs;
-    opt.batch = cfg.batch;
-    opt.lr = static_cast<float>(cfg.lr);
-    opt.shuffle = cfg.shuffle;
-    opt.seed = cfg.seed;
-    opt.progress = !cfg.quiet && stderr_is_terminal();
+    TrainOptions opt = setup.opt;
+    if (cfg.stats)
+        opt.after_epoch = [&](int epoch, Mlp& m) {
+            const std::vector<LayerStats> s = measure_layers(m, probe);
+            std::fputs(stats_table(s, "after epoch " + std::to_string(epoch), m.act).c_str(), stdout);
+            stats_csv += stats_csv_rows(s, cfg.init, "epoch " + std::to_string(epoch));
+        };
     if (cfg.epochs == 0) {
         const EvalResult r = evaluate(model, data.test);
         std::printf("no training (--epochs 0); test set: loss %.3f and accuracy %.3f\n", r.loss, r.accuracy);
     }
+    const std::vector<LayerWeights> initial = cfg.plots ? capture_weights(model) : std::vector<LayerWeights>();
     const TrainReport report = train(model, data, opt, stdout);
+    print_diagnosis(diagnose(at_init, report, model.act), "");
+    if (cfg.plots) {
+        const bool loaded = !cfg.load_weights.empty();
+        write_run_figures(cfg, loaded ? "loaded from " + cfg.load_weights : cfg.init, loaded ? "loaded" : file_label(cfg.init),
+                          loaded ? nullptr : &setup.spec, initial, report, stdout);
+    }
+    if (cfg.stats) {
+        const std::string path = join_path(cfg.out, "stats_" + file_label(cfg.init) + ".csv");
+        write_file_atomic(path, stats_csv);
+        std::printf("wrote %s\n", path.c_str());
+    }
     if (!cfg.save_weights.empty()) {
         save_weights(model, cfg.save_weights);
         if (report.diverged) std::printf("note: the saved weights are those of the diverged step (not finite)\n");
     }
     return 0;
+}
+
+int run(const Config& cfg) {
+#ifdef _OPENMP
+    if (cfg.threads > 0) omp_set_num_threads(cfg.threads);
+#endif
+    if (cfg.list_inits) {
+        std::fputs(list_inits_text().c_str(), stdout);
+        return 0;
+    }
+    if (!cfg.plot.empty()) return run_plot_command(cfg, stdout);  // needs no data
+    // Output directories are checked before any work, so a bad one costs nothing.
+    if (!cfg.save_init.empty()) ensure_writable_dir(cfg.save_init, "--save-init");
+    if (!cfg.save_weights.empty()) ensure_writable_dir(cfg.save_weights, "--save-weights");
+    if (cfg.stats || cfg.plots || !cfg.compare.empty()) ensure_writable_dir(cfg.out, "--out");
+
+    const MnistData data = find_and_load_mnist(cfg.data, cfg.fetch);
+    std::printf("data: %s (%s): %d train / %d test images\n", data.name.c_str(), data.dir.c_str(), data.train.count,
+                data.test.count);
+    const Probe probe = make_probe(data.train);
+    if (!cfg.explain_init.empty()) {
+        std::fputs(explain_init(make_setup(cfg, cfg.explain_init), probe).c_str(), stdout);
+        return 0;
+    }
+    if (!cfg.compare.empty()) return run_compare_job(cfg, data, probe);
+    return run_single(cfg, data, probe);
 }
 
 }  // namespace

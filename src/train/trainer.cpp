@@ -25,6 +25,12 @@ void shuffle(std::vector<int>& order, Rng& rng) {
 }
 }  // namespace
 
+long TrainReport::first_step_reaching(double level) const {
+    for (const TestPoint& p : test_curve)
+        if (p.accuracy >= level) return p.step;
+    return -1;
+}
+
 EvalResult evaluate(const Mlp& m, const Dataset& d) {
     const int chunks = (d.count + kEvalChunk - 1) / kEvalChunk;
     std::vector<double> loss_sum(chunks, 0.0);
@@ -92,8 +98,11 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             if (!std::isfinite(loss)) {
                 report.diverged = true;
                 report.diverged_step = step;
+                report.diverged_epoch = epoch;
+                report.diverged_loss = loss;
                 bar.finish();
-                std::fprintf(out, "diverged at step %ld (epoch %d, batch %d of %d): loss is %s\n", step, epoch, b + 1,
+                if (opt.print)
+                    std::fprintf(out, "diverged at step %ld (epoch %d, batch %d of %d): loss is %s\n", step, epoch, b + 1,
                              batches, std::isnan(loss) ? "nan" : "inf");
                 break;
             }
@@ -101,6 +110,10 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             acc_sum += static_cast<double>(correct) / n;
             ++st.steps;
             bar.update(static_cast<long>(first + n));
+            if (opt.eval_every > 0 && step % opt.eval_every == 0 && b + 1 < batches) {
+                const EvalResult r = evaluate(m, data.test);
+                report.test_curve.push_back({step, r.loss, r.accuracy});
+            }
         }
         bar.finish();
         if (st.steps > 0) {
@@ -108,16 +121,20 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             st.accuracy = acc_sum / st.steps;
         }
         if (report.diverged) {
-            if (st.steps > 0)
+            if (st.steps > 0 && opt.print)
                 std::fprintf(out, "Epoch %d stopped after %d of %d batches with loss: %.4g and accuracy %.3f (last finite figures)\n",
                              epoch, st.steps, batches, st.loss, st.accuracy);
         } else {
-            std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
             st.test = evaluate(m, data.test);
-            std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
+            report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
+            if (opt.print) {
+                std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
+                std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
+            }
         }
-        std::fflush(out);
+        if (opt.print) std::fflush(out);
         report.epochs.push_back(st);
+        if (!report.diverged && opt.after_epoch) opt.after_epoch(epoch, m);
     }
     return report;
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 #include "../data/mnist.h"
@@ -16,6 +17,15 @@ struct TrainOptions {
     bool shuffle = true;
     std::uint64_t seed = 1;  // the shuffle's generator is derived from it
     bool progress = false;   // draw a progress bar on stderr
+    int eval_every = 0;      // also evaluate the test set every this many steps (0: at epoch ends only)
+    bool print = true;       // print the notebook's lines (compare mode collects silently)
+    // Called after every completed epoch (1-based), e.g. for --stats; may read and measure m.
+    std::function<void(int epoch, Mlp& m)> after_epoch;
+};
+
+struct TestPoint {
+    long step = 0;  // global step after which the test set was evaluated
+    double loss = 0, accuracy = 0;
 };
 
 struct EvalResult {
@@ -35,8 +45,14 @@ struct TrainReport {
     std::vector<EpochStats> epochs;
     std::vector<float> step_loss;      // every step's batch loss, in order (for training curves)
     std::vector<float> step_accuracy;  // every step's batch accuracy
+    std::vector<TestPoint> test_curve;  // every evaluation of the test set, in step order
     bool diverged = false;
     long diverged_step = 0;  // 1-based global step whose loss was not finite
+    int diverged_epoch = 0;
+    float diverged_loss = 0;  // the NaN or Inf itself
+
+    // The first step at which test accuracy reached `level`, or -1 if it never did.
+    long first_step_reaching(double level) const;
 };
 
 // Mean loss and accuracy of m on all of d. OpenMP across chunks of samples; the sum is

@@ -1,0 +1,195 @@
+// figures.cpp - the sigmoid figures, and what every figure shares (layout, fonts, files, and
+// the calls into the initializer table).
+#include "figures.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "../fsutil.h"
+#include "../rng.h"
+#include "figure_parts.h"
+#include "png.h"
+
+namespace wi {
+
+// ---- The calls into the initializer API (src/init.h), all here.
+
+WeightLaw init_law(const InitSpec& spec, int fan_in, int fan_out) { return weight_law(spec, fan_in, fan_out); }
+
+// n weights of a real (fan_out, fan_in) Linear layer filled by the initializer, in row-major
+// order; a layer with fewer than n weights is filled again (fresh draws) until there are n.
+// (A 1-D tensor has no fans, so a layer shape is what makes "kaiming" or "xavier" mean anything.)
+std::vector<double> sample_init_weights(const InitSpec& spec, int fan_in, int fan_out, std::size_t n, Rng& rng) {
+    Mlp layer = make_mlp({fan_in, fan_out}, Activation::None);
+    Layer& L = layer.layers[0];
+    std::vector<double> w;
+    w.reserve(n);
+    while (w.size() < n) {
+        fill_layer(L, spec, BiasPolicy{}, rng);
+        for (std::size_t i = 0; i < L.W.size() && w.size() < n; ++i) w.push_back(L.W.data()[i]);
+    }
+    return w;
+}
+
+// ---- Shared pieces (figure_parts.h).
+
+std::string fmt(double v, int significant) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*g", significant, v);
+    std::string s = buf;
+    if (!s.empty() && s[0] == '-') s = "\xE2\x88\x92" + s.substr(1);  // U+2212, the typographic minus
+    return s;
+}
+
+std::string law_text(const WeightLaw& law) {
+    const std::string sigma = "\xCF\x83 = " + fmt(law.std);  // "σ = 0.0495"
+    switch (law.kind) {
+        case WeightLaw::Kind::Normal: return "N(" + fmt(law.mean) + ", \xCF\x83\xC2\xB2), " + sigma;
+        case WeightLaw::Kind::Uniform: return "U(" + fmt(law.lo) + ", " + fmt(law.hi) + "), " + sigma;
+        case WeightLaw::Kind::TruncatedNormal:
+            return "N(" + fmt(law.mean) + ", " + fmt(law.scale) + "\xC2\xB2) cut to [" + fmt(law.lo) + ", " + fmt(law.hi) +
+                   "], " + sigma;
+        case WeightLaw::Kind::Constant: return "constant " + fmt(law.mean);
+        case WeightLaw::Kind::Mixture: return "a mixture, " + sigma;
+        case WeightLaw::Kind::Other: return "no simple density, " + sigma;
+    }
+    return sigma;
+}
+
+bool law_density(const WeightLaw& law, double x, double* density) {
+    const double root_2pi = std::sqrt(2.0 * M_PI);
+    switch (law.kind) {
+        case WeightLaw::Kind::Normal: {
+            if (!(law.std > 0)) return false;
+            const double z = (x - law.mean) / law.std;
+            *density = std::exp(-0.5 * z * z) / (law.std * root_2pi);
+            return true;
+        }
+        case WeightLaw::Kind::Uniform:
+            if (!(law.hi > law.lo)) return false;
+            *density = (x >= law.lo && x <= law.hi) ? 1.0 / (law.hi - law.lo) : 0.0;
+            return true;
+        case WeightLaw::Kind::TruncatedNormal: {
+            if (!(law.scale > 0) || !(law.hi > law.lo)) return false;
+            // the normal's density renormalized by the mass left in [lo, hi]: Phi(b) - Phi(a)
+            auto cdf = [&law](double v) { return 0.5 * std::erfc(-(v - law.mean) / (law.scale * std::sqrt(2.0))); };
+            const double z = (x - law.mean) / law.scale;
+            const double inside = (x >= law.lo && x <= law.hi) ? 1.0 : 0.0;
+            *density = inside * std::exp(-0.5 * z * z) / (law.scale * root_2pi) / (cdf(law.hi) - cdf(law.lo));
+            return true;
+        }
+        default: return false;
+    }
+}
+
+Sheet::Sheet(const FigureOptions& fig)
+    : canvas(std::max(fig.width, kMinFigureWidth), std::max(fig.height, kMinFigureHeight), palette::kWhite),
+      font(Font::load(fig.font)) {}
+
+Rect Sheet::single_panel() const {
+    // Margins: tick labels and the y label on the left, the x label below, the title above.
+    return {95.0, 70.0, canvas.width() - 95.0 - 30.0, canvas.height() - 70.0 - 75.0};
+}
+
+void Sheet::caption(const std::string& text, double y) {
+    TextStyle st;
+    st.size = 14;
+    st.color = palette::kAxis;
+    st.h = Align::Center;
+    st.v = Align::End;
+    draw_text(canvas, font, text, {canvas.width() / 2.0, y}, st);
+}
+
+void Sheet::heading(const std::string& text) {
+    TextStyle st;
+    st.size = 20;
+    st.h = Align::Center;
+    st.v = Align::End;
+    draw_text(canvas, font, text, {canvas.width() / 2.0, 30.0}, st);
+}
+
+std::string Sheet::write(const FigureOptions& fig, const std::string& file) const {
+    make_dirs(fig.out_dir);
+    const std::string path = join_path(fig.out_dir, file);
+    write_png(path, canvas);
+    return path;
+}
+
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// ---- The figures.
+
+FigureFile plot_sigmoid_inits(const FigureOptions& fig, const std::vector<InitChoice>& inits, int fan_in, int fan_out,
+                              std::uint64_t seed) {
+    constexpr int kCurvePoints = 1000;   // the notebook's torch.linspace(-5, 5, 1000)
+    constexpr std::size_t kSamples = 1000;  // the notebook's torch.empty(1000)
+    constexpr double kXLimit = 5.0;
+    Sheet sheet(fig);
+    std::vector<double> x(kCurvePoints), y(kCurvePoints);
+    for (int i = 0; i < kCurvePoints; ++i) {
+        x[i] = -kXLimit + 2.0 * kXLimit * i / (kCurvePoints - 1);
+        y[i] = sigmoid(x[i]);
+    }
+    const Range xr = finite_range({-kXLimit, kXLimit}), yr = finite_range({0.0, 1.0});
+    Axes ax(sheet.canvas, sheet.font, sheet.single_panel(), xr, yr);
+    ax.line(x, y, palette::kBlack, "sigmoid(x) = 1 / (1 + e\xE2\x81\xBB\xCB\xA3)", 2.0);
+
+    // One generator for all series, in order: each init gets its own, independent draws.
+    Rng rng(seed);
+    for (std::size_t k = 0; k < inits.size(); ++k) {
+        std::vector<double> w = sample_init_weights(inits[k].spec, fan_in, fan_out, kSamples, rng);
+        std::sort(w.begin(), w.end());
+        std::vector<double> s(w.size());
+        for (std::size_t i = 0; i < w.size(); ++i) s[i] = sigmoid(w[i]);
+        const std::string& name = inits[k].label;
+        const long outside = std::count_if(w.begin(), w.end(), [&xr](double v) { return v < xr.lo || v > xr.hi; });
+        if (outside > 0)
+            ax.note(name + ": " + std::to_string(outside) + " of " + std::to_string(w.size()) + " samples beyond x = \xC2\xB1" +
+                    fmt(xr.hi, 2) + " (off the plot)");
+        const WeightLaw law = init_law(inits[k].spec, fan_in, fan_out);
+        ax.scatter(w, s, palette::series(static_cast<int>(k)), marker_for(static_cast<int>(k)),
+                   "sigmoid(w), w ~ " + name + "   (\xCF\x83 = " + fmt(law.std) + ")");
+    }
+    ax.legend(Corner::BottomRight);
+    ax.finish({"1,000 initial weights w through the sigmoid",
+               "x  (for the samples: the weight value w)", "sigmoid(x)"});
+    sheet.caption("weights sampled for a real layer: W of shape (" + std::to_string(fan_out) + ", " +
+                      std::to_string(fan_in) + "), fan_in " + std::to_string(fan_in) + ", fan_out " +
+                      std::to_string(fan_out) + ", seed " + std::to_string(seed),
+                  sheet.canvas.height() - 12.0);
+    return {sheet.write(fig, "sigmoid_inits.png"), {ax.frame()}};
+}
+
+FigureFile plot_sigmoid_grad(const FigureOptions& fig) {
+    constexpr int kCurvePoints = 1000;
+    constexpr double kXLimit = 5.0;
+    // Where the gradient is "small": sigma'(x) < 0.05, a fifth of its peak. Solving
+    // s(1 - s) = 0.05 gives s = (1 - sqrt(0.8)) / 2, so |x| > ln(s / (1 - s)) = 2.887.
+    constexpr double kSmallGrad = 0.05;
+    const double s_small = (1.0 - std::sqrt(1.0 - 4.0 * kSmallGrad)) / 2.0;
+    const double x_small = -std::log(s_small / (1.0 - s_small));
+    Sheet sheet(fig);
+    std::vector<double> x(kCurvePoints), s(kCurvePoints), ds(kCurvePoints);
+    for (int i = 0; i < kCurvePoints; ++i) {
+        x[i] = -kXLimit + 2.0 * kXLimit * i / (kCurvePoints - 1);
+        s[i] = sigmoid(x[i]);
+        ds[i] = s[i] * (1.0 - s[i]);  // sigma'(x) = sigma(x) (1 - sigma(x))
+    }
+    const Range xr = finite_range({-kXLimit, kXLimit});
+    Axes ax(sheet.canvas, sheet.font, sheet.single_panel(), xr, finite_range({0.0, 1.0}));
+    const Color shade{150, 150, 150};
+    ax.vspan(xr.lo, -x_small, shade, 0.18, "");
+    ax.vspan(x_small, xr.hi, shade, 0.18, "small gradient: \xCF\x83\xE2\x80\xB2(x) < " + fmt(kSmallGrad) +
+                                               " for |x| > " + fmt(x_small, 3));
+    ax.line(x, s, palette::kBlue, "\xCF\x83(x) = 1 / (1 + e\xE2\x81\xBB\xCB\xA3)", 2.5);
+    ax.line(x, ds, palette::kVermillion, "\xCF\x83\xE2\x80\xB2(x) = \xCF\x83(x) (1 \xE2\x88\x92 \xCF\x83(x))", 2.5);
+    ax.vline(0.0, palette::kAxis, 1.0, true);
+    ax.scatter({0.0}, {0.25}, palette::kBlack, Marker::Diamond, "", 7.0, 1.0);
+    ax.annotate({0.0, 0.25}, {14.0, -4.0}, "peak \xCF\x83\xE2\x80\xB2(0) = 0.25: the biggest gradient", palette::kBlack);
+    ax.legend(Corner::TopLeft);
+    ax.finish({"Sigmoid and its gradient: biggest at x = 0, vanishing in the tails", "x", "value"});
+    return {sheet.write(fig, "sigmoid_grad.png"), {ax.frame()}};
+}
+
+}  // namespace wi

@@ -1,0 +1,240 @@
+#include "text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+#include "../fsutil.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#define STB_TRUETYPE_IMPLEMENTATION
+#define STBTT_STATIC
+#include <stb/stb_truetype.h>
+#include <stb/stb_easy_font.h>
+#pragma GCC diagnostic pop
+
+namespace wi {
+
+struct Font::TrueType {
+    std::vector<unsigned char> bytes;  // the file; info points into it, so it never moves
+    stbtt_fontinfo info{};
+};
+
+namespace {
+
+// Sans-serif fonts as Debian installs them (fonts-dejavu-core first, then common alternatives).
+const char* const kFontSearch[] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+};
+
+std::shared_ptr<Font::TrueType> load_truetype(const std::string& path) {
+    if (!is_file(path)) return nullptr;
+    std::ifstream f(path, std::ios::binary);
+    auto tt = std::make_shared<Font::TrueType>();
+    tt->bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    if (tt->bytes.size() < 12) return nullptr;
+    const int offset = stbtt_GetFontOffsetForIndex(tt->bytes.data(), 0);
+    if (offset < 0 || stbtt_InitFont(&tt->info, tt->bytes.data(), offset) == 0) return nullptr;
+    return tt;
+}
+
+// UTF-8 -> code points; a malformed byte becomes U+FFFD.
+std::vector<std::uint32_t> decode_utf8(const std::string& s) {
+    std::vector<std::uint32_t> out;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+        if (extra < 0 || i + extra >= s.size()) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        std::uint32_t cp = extra == 0 ? c : (c & (0x3F >> extra));
+        bool ok = true;
+        for (int k = 1; k <= extra; ++k) {
+            const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+            ok = ok && (cc >> 6) == 0x2;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        out.push_back(ok ? cp : 0xFFFD);
+        i += ok ? extra + 1 : 1;
+    }
+    return out;
+}
+
+// How the built-in (ASCII) font spells the few non-ASCII symbols figures use.
+std::string ascii_spelling(std::uint32_t cp) {
+    if (cp >= 0x20 && cp < 0x7F) return std::string(1, static_cast<char>(cp));
+    switch (cp) {
+        case 0x03C3: return "s";     // sigma
+        case 0x03BC: return "mu";
+        case 0x2212: case 0x2013: case 0x2014: return "-";
+        case 0x00D7: return "x";
+        case 0x00B7: case 0x22C5: return "*";
+        case 0x00B2: return "^2";
+        case 0x207B: return "^-";    // superscript minus
+        case 0x02E3: return "x";     // modifier small x
+        case 0x2032: return "'";     // prime
+        case 0x00B1: return "+-";
+        case 0x2192: return "->";
+        case 0x2248: return "~";
+        case 0x2264: return "<=";
+        case 0x2265: return ">=";
+        case 0x221A: return "sqrt";
+        case 0x221E: return "inf";
+        case 0x2026: return "...";
+        case 0x00A0: case 0x2009: return " ";
+        default: return "?";
+    }
+}
+
+// Adds the area of pixel overlap with the rectangle [x0,x1) x [y0,y1) to the mask (saturating).
+void cover_rect(TextMask& m, double x0, double y0, double x1, double y1) {
+    for (int y = std::max(0, static_cast<int>(std::floor(y0))); y < std::min(m.height, static_cast<int>(std::ceil(y1))); ++y) {
+        const double cy = std::min(y + 1.0, y1) - std::max(static_cast<double>(y), y0);
+        for (int x = std::max(0, static_cast<int>(std::floor(x0))); x < std::min(m.width, static_cast<int>(std::ceil(x1))); ++x) {
+            const double cx = std::min(x + 1.0, x1) - std::max(static_cast<double>(x), x0);
+            std::uint8_t& a = m.alpha[static_cast<std::size_t>(y) * m.width + x];
+            a = static_cast<std::uint8_t>(std::min(255L, a + std::lround(255.0 * std::max(0.0, cx) * std::max(0.0, cy))));
+        }
+    }
+}
+
+// stb_easy_font's glyphs are built from 1-unit strokes: capitals span y 0..7 (the baseline is
+// at 7), descenders reach 9, and each character advances 6-7 units. One unit = size/10 px.
+TextMask render_builtin(const std::string& utf8, double size) {
+    std::string ascii;
+    for (std::uint32_t cp : decode_utf8(utf8)) ascii += ascii_spelling(cp);
+    const double unit = size / 10.0;
+    TextMask m;
+    m.pad = std::ceil(unit);
+    std::vector<char> text(ascii.begin(), ascii.end());
+    text.push_back('\0');
+    m.advance = std::max(0, stb_easy_font_width(text.data()) - 1) * unit;  // less the last character's spacing
+    m.baseline = m.pad + 7.0 * unit;
+    m.cap_height = 7.0 * unit;
+    m.width = static_cast<int>(std::ceil(m.advance + 2 * m.pad));
+    m.height = static_cast<int>(std::ceil(m.baseline + 2.0 * unit + m.pad));
+    m.alpha.assign(static_cast<std::size_t>(m.width) * m.height, 0);
+    std::vector<char> quads(1000 * text.size() + 1000);  // ~270 bytes per character on average (the header's figure)
+    const int n = stb_easy_font_print(0.0f, 0.0f, text.data(), nullptr, quads.data(), static_cast<int>(quads.size()));
+    for (int q = 0; q < n; ++q) {
+        // four vertices of 16 bytes each: x, y, z as floats, then 4 colour bytes; the quads are axis-aligned
+        const float* v0 = reinterpret_cast<const float*>(quads.data() + 64 * q);
+        const float* v2 = reinterpret_cast<const float*>(quads.data() + 64 * q + 32);
+        cover_rect(m, m.pad + std::min(v0[0], v2[0]) * unit, m.pad + std::min(v0[1], v2[1]) * unit,
+                   m.pad + std::max(v0[0], v2[0]) * unit, m.pad + std::max(v0[1], v2[1]) * unit);
+    }
+    return m;
+}
+
+TextMask render_truetype(const Font::TrueType& tt, const std::string& utf8, double size) {
+    const stbtt_fontinfo* info = &tt.info;
+    const float scale = stbtt_ScaleForPixelHeight(info, static_cast<float>(size));
+    int ascent = 0, descent = 0, gap = 0;
+    stbtt_GetFontVMetrics(info, &ascent, &descent, &gap);
+    int hx0 = 0, hy0 = 0, hx1 = 0, hy1 = 0;
+    stbtt_GetCodepointBox(info, 'H', &hx0, &hy0, &hx1, &hy1);
+
+    // Glyphs: a missing one is spelled as the built-in font would spell it.
+    std::vector<int> glyphs;
+    for (std::uint32_t cp : decode_utf8(utf8)) {
+        const int g = stbtt_FindGlyphIndex(info, static_cast<int>(cp));
+        if (g != 0 || cp < 0x80) glyphs.push_back(g);
+        else
+            for (char c : ascii_spelling(cp)) glyphs.push_back(stbtt_FindGlyphIndex(info, c));
+    }
+    // Pen positions (subpixel), with kerning.
+    std::vector<double> pen(glyphs.size() + 1, 0.0);
+    for (std::size_t i = 0; i < glyphs.size(); ++i) {
+        int adv = 0, lsb = 0;
+        stbtt_GetGlyphHMetrics(info, glyphs[i], &adv, &lsb);
+        const int kern = i + 1 < glyphs.size() ? stbtt_GetGlyphKernAdvance(info, glyphs[i], glyphs[i + 1]) : 0;
+        pen[i + 1] = pen[i] + (adv + kern) * scale;
+    }
+    TextMask m;
+    m.pad = std::ceil(size * 0.15);  // room for glyphs that overhang their advance (italic-ish tails, 'j')
+    m.advance = pen.back();
+    m.baseline = std::ceil(ascent * scale) + 1.0;
+    m.cap_height = hy1 * scale;
+    m.width = static_cast<int>(std::ceil(m.advance + 2 * m.pad));
+    m.height = static_cast<int>(m.baseline + std::ceil(-descent * scale) + 2);
+    m.alpha.assign(static_cast<std::size_t>(m.width) * m.height, 0);
+    std::vector<unsigned char> glyph;
+    for (std::size_t i = 0; i < glyphs.size(); ++i) {
+        const double x = m.pad + pen[i];
+        const float shift = static_cast<float>(x - std::floor(x));
+        int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+        stbtt_GetGlyphBitmapBoxSubpixel(info, glyphs[i], scale, scale, shift, 0.0f, &x0, &y0, &x1, &y1);
+        const int gw = x1 - x0, gh = y1 - y0;
+        if (gw <= 0 || gh <= 0) continue;
+        glyph.assign(static_cast<std::size_t>(gw) * gh, 0);
+        stbtt_MakeGlyphBitmapSubpixel(info, glyph.data(), gw, gh, gw, scale, scale, shift, 0.0f, glyphs[i]);
+        const int ox = static_cast<int>(std::floor(x)) + x0, oy = static_cast<int>(m.baseline) + y0;
+        for (int gy = 0; gy < gh; ++gy)
+            for (int gx = 0; gx < gw; ++gx) {
+                const int mx = ox + gx, my = oy + gy;
+                if (mx < 0 || my < 0 || mx >= m.width || my >= m.height) continue;
+                std::uint8_t& a = m.alpha[static_cast<std::size_t>(my) * m.width + mx];
+                a = std::max(a, glyph[static_cast<std::size_t>(gy) * gw + gx]);
+            }
+    }
+    return m;
+}
+
+double aligned(Align a, double start, double extent) {
+    return a == Align::Start ? start : a == Align::Center ? start - extent / 2.0 : start - extent;
+}
+
+}  // namespace
+
+Font Font::load(const std::string& request) {
+    Font f;
+    if (request == "builtin") return f;
+    if (!request.empty()) {
+        if ((f.tt_ = load_truetype(request))) f.name_ = request;
+        return f;
+    }
+    for (const char* path : kFontSearch)
+        if ((f.tt_ = load_truetype(path))) {
+            f.name_ = path;
+            break;
+        }
+    return f;
+}
+
+TextMask Font::render(const std::string& utf8, double size_px) const {
+    return tt_ ? render_truetype(*tt_, utf8, size_px) : render_builtin(utf8, size_px);
+}
+
+Rect draw_text(Canvas& canvas, const Font& font, const std::string& text, Point anchor, const TextStyle& style) {
+    const TextMask m = font.render(text, style.size);
+    // Distance from the mask's top row to the point that v aligns: cap top, cap middle, baseline.
+    const double v_offset = style.v == Align::Start    ? m.baseline - m.cap_height
+                            : style.v == Align::Center ? m.baseline - m.cap_height / 2.0
+                                                       : m.baseline;
+    if (!style.vertical) {
+        const double left = aligned(style.h, anchor.x, m.advance);
+        const double top = anchor.y - v_offset;
+        canvas.draw_mask(m.alpha, m.width, m.height, static_cast<int>(std::lround(left - m.pad)),
+                         static_cast<int>(std::lround(top)), style.color);
+        return {left, top + m.baseline - m.cap_height, m.advance, m.height - (m.baseline - m.cap_height)};
+    }
+    // Turned a quarter counter-clockwise: the mask's top row becomes its left column and the
+    // pen runs upwards, so the text starts at the bottom.
+    const double bottom = aligned(style.h, anchor.y, -m.advance);  // Start: begins at anchor.y and rises
+    const double left = anchor.x - v_offset;
+    canvas.draw_mask(m.alpha, m.width, m.height, static_cast<int>(std::lround(left)),
+                     static_cast<int>(std::lround(bottom + m.pad - m.width)), style.color, true);
+    return {left + m.baseline - m.cap_height, bottom - m.advance, m.height - (m.baseline - m.cap_height), m.advance};
+}
+
+}  // namespace wi

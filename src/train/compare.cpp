@@ -1,0 +1,79 @@
+#include "compare.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace wi {
+
+constexpr double kMilestoneAccuracy = 0.80;  // the "reached 80 % test accuracy" column
+
+Mlp build_model(const RunSetup& setup, const Probe& probe, std::vector<LsuvLayer>* lsuv) {
+    Mlp m = make_mlp(setup.arch, setup.act);
+    Rng rng(setup.seed);
+    initialize(m, setup.spec, setup.bias, rng);
+    if (setup.spec.init->needs_data) {
+        const auto report = lsuv_rescale(m, probe, setup.spec.num("tol"), static_cast<int>(setup.spec.num("iters")));
+        if (lsuv != nullptr) *lsuv = report;
+    }
+    return m;
+}
+
+std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const MnistData& data, const Probe& probe) {
+    std::vector<RunResult> results(setups.size());
+    const int n = static_cast<int>(setups.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < n; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        RunResult& r = results[i];
+        r.label = setups[i].label;
+        Mlp m = build_model(setups[i], probe, &r.lsuv);
+        r.at_init = measure_layers(m, probe);
+        TrainOptions opt = setups[i].opt;
+        opt.print = false;
+        opt.progress = false;
+        r.report = train(m, data, opt, stdout);
+        r.diagnosis = diagnose(r.at_init, r.report, setups[i].act);
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    return results;
+}
+
+std::string compare_table(const std::vector<RunResult>& results) {
+    std::size_t width = 4;
+    for (const RunResult& r : results) width = std::max(width, r.label.size());
+    char line[512];
+    std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8s\n", static_cast<int>(width), "init", "train loss",
+                  "train acc", "test acc", "80% test at", "diverged at", "seconds");
+    std::string t = line;
+    for (const RunResult& r : results) {
+        const TrainReport& rep = r.report;
+        const EpochStats* last = rep.epochs.empty() ? nullptr : &rep.epochs.back();
+        const long reached = rep.first_step_reaching(kMilestoneAccuracy);
+        const std::string at80 = reached < 0 ? "never" : "step " + std::to_string(reached);
+        const std::string div = rep.diverged ? "step " + std::to_string(rep.diverged_step) : "-";
+        char test_acc[32] = "-";
+        if (last != nullptr && !rep.diverged) std::snprintf(test_acc, sizeof test_acc, "%.3f", last->test.accuracy);
+        std::snprintf(line, sizeof line, "%-*s %11.4g %10.3f %9s %13s %13s %8.2f\n", static_cast<int>(width),
+                      r.label.c_str(), last ? last->loss : 0.0, last ? last->accuracy : 0.0, test_acc, at80.c_str(),
+                      div.c_str(), r.seconds);
+        t += line;
+    }
+    return t;
+}
+
+std::string compare_csv(const std::vector<RunResult>& results) {
+    std::string csv = "init,epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,diverged_step\n";
+    char line[512];
+    for (const RunResult& r : results)
+        for (const EpochStats& e : r.report.epochs) {
+            const bool tested = !(r.report.diverged && &e == &r.report.epochs.back());
+            std::snprintf(line, sizeof line, "\"%s\",%d,%d,%.6g,%.6g,%s,%s,%ld\n", r.label.c_str(), e.epoch, e.steps,
+                          e.loss, e.accuracy, tested ? std::to_string(e.test.loss).c_str() : "",
+                          tested ? std::to_string(e.test.accuracy).c_str() : "",
+                          r.report.diverged ? r.report.diverged_step : -1L);
+            csv += line;
+        }
+    return csv;
+}
+
+}  // namespace wi
