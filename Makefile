@@ -41,6 +41,11 @@ $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(WI_CXXFLAGS) $(CXXFLAGS) -c $< -o $@
 
+# The SIMD twins: each file compiled for its instruction set only; backend.cpp asks the CPU
+# at run time, so the binary runs anywhere. fp-contract=fast lets a*b+c become one FMA.
+$(BUILD)/src/cpu/linear_avx2.o: WI_CXXFLAGS += -mavx2 -mfma -ffp-contract=fast
+$(BUILD)/src/cpu/linear_avx512.o: WI_CXXFLAGS += -mavx512f -mfma -ffp-contract=fast
+
 $(BUILD)/tests/%.o: tests/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(WI_CXXFLAGS) $(CXXFLAGS) -DBOOST_TEST_DYN_LINK -DWI_TEST_ROOT=\"$(CURDIR)\" -DWI_TEST_BIN=\"$(abspath $(BIN))\" -Isrc -c $< -o $@

@@ -155,6 +155,11 @@ Config parse_args(const std::vector<std::string>& args) {
         else if (flag == "--no-shuffle") { no_value(); c.shuffle = false; }
         else if (flag == "--no-fetch") { no_value(); c.fetch = false; }
         else if (flag == "--threads") { c.threads = static_cast<int>(parse_int(flag, next(), 1, 1024)); }
+        else if (flag == "--kernel") {
+            c.kernel = next();
+            if (c.kernel != "simd" && c.kernel != "ref" && c.kernel != "avx2" && c.kernel != "avx512")
+                throw Error("--kernel: unknown path '" + c.kernel + "' (valid: simd, ref, avx2, avx512)");
+        }
         else if (flag == "--quiet" || flag == "-q") { no_value(); c.quiet = true; }
         else if (flag == "--grads") {
             if (!has_inline) c.grads = GradsMode::Summary;
@@ -209,6 +214,8 @@ std::string help_text() {
          "  --seed N             seeds initialization and shuffling (default 1): same seed, same output\n"
          "  --no-shuffle         visit training samples in file order\n"
          "  --threads N          OpenMP threads (evaluation; runs of --compare) (default: all cores)\n"
+         "  --kernel PATH        simd (default: AVX-512 or AVX2 when the CPU has it) | ref (the plain\n"
+         "                       reference loops) | avx2 | avx512\n"
          "\n"
          "the initializer lab:\n"
          "  --list-inits         every initializer: parameters, formula, when to use it\n"

@@ -32,6 +32,7 @@ struct Config {
     bool shuffle = true;
     bool fetch = true;  // may data_fetch/fetch_mnist.sh be tried when data/mnist is missing
     int threads = 0;    // 0: OpenMP's default
+    std::string kernel = "simd";  // --kernel simd|ref|avx2|avx512
     bool quiet = false;
     GradsMode grads = GradsMode::Off;
     std::string save_weights, save_init, load_weights;

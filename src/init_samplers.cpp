@@ -48,9 +48,14 @@ double normal_quantile(double p) {
 }
 
 void fill_trunc_normal(Tensor& t, Rng& rng, double mean, double std, double a, double b) {
-    const double lo = normal_cdf((a - mean) / std), hi = normal_cdf((b - mean) / std);
+    // Phi is precise near 0 (erfc of a large argument) but has no resolution near 1, so an
+    // interval in the right tail is sampled as its mirror image in the left tail.
+    const double alpha = (a - mean) / std, beta = (b - mean) / std;
+    const bool mirror = alpha + beta > 0;
+    const double lo = normal_cdf(mirror ? -beta : alpha), hi = normal_cdf(mirror ? -alpha : beta);
     for (std::size_t i = 0; i < t.size(); ++i) {
-        const double x = mean + std * normal_quantile(rng.uniform(lo, hi));
+        const double z = normal_quantile(rng.uniform(lo, hi));
+        const double x = mean + std * (mirror ? -z : z);
         t.data()[i] = static_cast<float>(std::clamp(x, a, b));
     }
 }

@@ -62,6 +62,7 @@ RunSetup make_setup(const Config& cfg, const std::string& init_text) {
     s.opt.shuffle = cfg.shuffle;
     s.opt.seed = cfg.seed;
     s.opt.progress = !cfg.quiet && stderr_is_terminal();
+    s.opt.backend = Backend::choose(cfg.kernel);
     return s;
 }
 
@@ -77,9 +78,9 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
         setups.push_back(make_setup(cfg, spec));
         setups.back().opt.eval_every = std::max(1, batches / 10);  // ten test points per epoch for the 80 % column
     }
-    std::printf("compare: %zu inits, %s, activation %s, %d epochs, batch %d, lr %g, seed %llu, %d threads\n",
+    std::printf("compare: %zu inits, %s, activation %s, %d epochs, batch %d, lr %g, seed %llu; path: %s, %d threads\n",
                 setups.size(), arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.epochs, cfg.batch, cfg.lr,
-                static_cast<unsigned long long>(cfg.seed), thread_count());
+                static_cast<unsigned long long>(cfg.seed), setups.front().opt.backend.name().c_str(), thread_count());
     std::fflush(stdout);
     const std::vector<RunResult> results = run_compare(setups, data, probe);
     std::fputs(compare_table(results).c_str(), stdout);
@@ -105,9 +106,10 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
     if (!cfg.quiet) {
         std::printf("model: %s, activation %s, %ld parameters, init %s\n", arch_text(cfg.arch).c_str(),
                     activation_name(model.act), parameter_count(model), init_text.c_str());
-        std::printf("train: %d epoch%s, batch %d, SGD lr %g, %s, seed %llu; path: reference (plain loops), %d thread%s\n",
-                    cfg.epochs, cfg.epochs == 1 ? "" : "s", cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
-                    static_cast<unsigned long long>(cfg.seed), thread_count(), thread_count() == 1 ? "" : "s");
+        std::printf("train: %d epoch%s, batch %d, SGD lr %g, %s, seed %llu; path: %s, %d thread%s\n", cfg.epochs,
+                    cfg.epochs == 1 ? "" : "s", cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
+                    static_cast<unsigned long long>(cfg.seed), setup.opt.backend.name().c_str(), thread_count(),
+                    thread_count() == 1 ? "" : "s");
     }
     for (std::size_t l = 0; l < lsuv.size(); ++l)
         std::printf("lsuv: fc%zu output variance %.4f after %d rescaling%s\n", l + 1, lsuv[l].variance,
@@ -131,7 +133,7 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
             stats_csv += stats_csv_rows(s, cfg.init, "epoch " + std::to_string(epoch));
         };
     if (cfg.epochs == 0) {
-        const EvalResult r = evaluate(model, data.test);
+        const EvalResult r = evaluate(model, data.test, setup.opt.backend);
         std::printf("no training (--epochs 0); test set: loss %.3f and accuracy %.3f\n", r.loss, r.accuracy);
     }
     const std::vector<LayerWeights> initial = cfg.plots ? capture_weights(model) : std::vector<LayerWeights>();

@@ -144,6 +144,24 @@ BOOST_AUTO_TEST_CASE(laws_match_the_documented_formulas) {
     BOOST_TEST(std::abs(vs.hi - 2 * vs.scale) < 1e-12);
 }
 
+// An interval far in a tail: the mean of N(0,1) cut to [a, inf) is phi(a) / (1 - Phi(a)), about
+// a + 1/a; sampling must keep its resolution there, on both sides.
+BOOST_AUTO_TEST_CASE(trunc_normal_far_in_the_tails) {
+    for (double side : {1.0, -1.0}) {
+        const std::string spec = side > 0 ? "trunc_normal:a=7.9,b=100" : "trunc_normal:a=-100,b=-7.9";
+        const Tensor W = sample(parse_init(spec), 32, 784);
+        double mean = 0;
+        std::vector<float> v(W.data(), W.data() + W.size());
+        for (float x : v) mean += x;
+        mean /= v.size();
+        const double expect = side * std::exp(-7.9 * 7.9 / 2) / std::sqrt(2 * M_PI) / normal_cdf(-7.9);
+        BOOST_TEST(std::abs(mean - expect) < 0.01, spec << ": mean " << mean << " vs " << expect);
+        std::sort(v.begin(), v.end());
+        const long distinct = std::unique(v.begin(), v.end()) - v.begin();
+        BOOST_TEST(distinct > 10000, spec << ": only " << distinct << " distinct values");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(documented_stds) {
     // torch for the seed model; Keras's lecun_normal corrects its truncation to keep std sqrt(1/fan_in)
     BOOST_TEST(std::abs(weight_law(parse_init("xavier_normal"), 784, 32).std - 0.0495) < 1e-4);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 namespace wi {
 
@@ -16,6 +15,7 @@ constexpr double kTitleSize = 18.0;
 constexpr double kLegendSize = 14.0;
 constexpr double kLegendRow = 22.0;
 constexpr double kLegendSwatch = 30.0;
+constexpr double kInset = 10.0;        // boxes inside the frame keep this far from its edges
 constexpr double kPxPerXTick = 110.0;  // about one x tick per 110 px leaves room for labels like "−0.15"
 constexpr double kPxPerYTick = 65.0;
 
@@ -23,79 +23,53 @@ constexpr double kPxPerYTick = 65.0;
 // visible part of a line keeps its direction to within a pixel, near enough to stay finite.
 constexpr double kFarAway = 1e6;
 
-std::string minus_sign(std::string s) {
-    // The typographic minus (U+2212), as matplotlib prints it.
-    if (!s.empty() && s[0] == '-') s = "\xE2\x88\x92" + s.substr(1);
-    return s;
+double clamp_px(double v) { return std::max(-kFarAway, std::min(kFarAway, v)); }
+
+bool overlaps(const Rect& a, const Rect& b) {
+    return a.width > 0 && b.width > 0 && a.left < b.right() && b.left < a.right() && a.top < b.bottom() &&
+           b.top < a.bottom();
+}
+
+void outline(Canvas& canvas, const Rect& b, Color c) {
+    canvas.fill_rect({b.left, b.top, b.width, 1}, c);
+    canvas.fill_rect({b.left, b.bottom() - 1, b.width, 1}, c);
+    canvas.fill_rect({b.left, b.top, 1, b.height}, c);
+    canvas.fill_rect({b.right() - 1, b.top, 1, b.height}, c);
 }
 
 }  // namespace
 
-double nice_step(double span, int target) {
-    if (!(span > 0.0) || !std::isfinite(span)) return 1.0;
-    const double raw = span / std::max(target, 1);
-    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    const double m = raw / mag;  // in [1, 10)
-    return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * mag;
+double Frame::to_py(double yv) const {
+    if (log_y) return px.bottom() - std::log10(yv / y.lo) / std::log10(y.hi / y.lo) * px.height;
+    return px.bottom() - (yv - y.lo) / (y.hi - y.lo) * px.height;
 }
 
-std::vector<double> nice_ticks(Range r, int target) {
-    const double step = nice_step(r.hi - r.lo, target);
-    std::vector<double> ticks;
-    // Ticks are integer multiples n*step, so 0.1+0.2-style drift cannot creep in; the 1e-9
-    // slack keeps a tick that sits exactly on an end of the range.
-    const double slack = 1e-9 * step;
-    for (double n = std::ceil((r.lo - slack) / step); n * step <= r.hi + slack && ticks.size() < 100; n += 1.0)
-        ticks.push_back(n * step == 0.0 ? 0.0 : n * step);
-    return ticks;
-}
-
-std::string tick_label(double value, double step) {
-    char buf[64];
-    if (std::abs(value) < step * 1e-9) value = 0.0;  // no "-0" or "1e-17" at zero
-    const double big = std::max(std::abs(value), step);
-    if (step < 1e-4 || big >= 1e6) {
-        std::snprintf(buf, sizeof buf, "%.3g", value);
-    } else {
-        const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-        std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-    }
-    return minus_sign(buf);
-}
-
-Range finite_range(const std::vector<double>& values, double margin) {
-    double lo = INFINITY, hi = -INFINITY;
-    for (double v : values)
-        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-    if (lo > hi) return {0.0, 1.0};
-    // A span below 1e-9 of the values' size is a single value as far as a picture can tell.
-    if (hi - lo <= 1e-9 * std::max(std::abs(lo), std::abs(hi))) {
-        const double half = std::max(std::abs(lo) / 10.0, 0.5);
-        return {lo - half, hi + half};
-    }
-    const double pad = (hi - lo) * margin;
-    return {lo - pad, hi + pad};
-}
-
-Range merge(Range a, Range b) { return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
-
-Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y) : canvas_(canvas), font_(font) {
+Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale) : canvas_(canvas), font_(font) {
     frame_.px = px;
     frame_.x = x;
     frame_.y = y;
+    frame_.log_y = y_scale == Scale::Log && y.lo > 0 && y.hi > y.lo;
     canvas_.fill_rect(px, palette::kWhite);
     for (double t : nice_ticks(x, static_cast<int>(px.width / kPxPerXTick)))
         canvas_.fill_rect({frame_.to_px(t) - 0.5, px.top, 1.0, px.height}, palette::kGrid);
-    for (double t : nice_ticks(y, static_cast<int>(px.height / kPxPerYTick)))
+    const int ny = static_cast<int>(px.height / kPxPerYTick);
+    for (double t : frame_.log_y ? log_ticks(y, ny) : nice_ticks(y, ny))
         canvas_.fill_rect({px.left, frame_.to_py(t) - 0.5, px.width, 1.0}, palette::kGrid);
 }
 
-double Axes::clamp_px(double v) const { return std::max(-kFarAway, std::min(kFarAway, v)); }
+bool Axes::to_pixel(double x, double y, Point* p) {
+    if (!std::isfinite(x) || !std::isfinite(y) || (frame_.log_y && !(y > 0.0))) {
+        ++skipped_;
+        return false;
+    }
+    *p = {clamp_px(frame_.to_px(x)), clamp_px(frame_.to_py(y))};
+    return true;
+}
 
 void Axes::line(const std::vector<double>& x, const std::vector<double>& y, Color c, const std::string& label,
                 double width, bool dashed) {
     canvas_.set_clip(frame_.px);
-    std::vector<Point> run;  // consecutive finite points
+    std::vector<Point> run;  // consecutive drawable points
     auto flush = [&]() {
         if (dashed)
             for (std::size_t i = 0; i + 1 < run.size(); ++i) canvas_.dashed_line(run[i], run[i + 1], c, width, 7.0, 4.0);
@@ -103,15 +77,20 @@ void Axes::line(const std::vector<double>& x, const std::vector<double>& y, Colo
             canvas_.polyline(run, c, width);
         run.clear();
     };
-    const std::size_t n = std::min(x.size(), y.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
-            ++skipped_;
+    for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+        Point p;
+        if (!to_pixel(x[i], y[i], &p)) {
             flush();
             continue;
         }
-        run.push_back({clamp_px(frame_.to_px(x[i])), clamp_px(frame_.to_py(y[i]))});
-        drawn_.push_back(run.back());
+        // Remember points every few pixels along the segment, so the legend keeps off lines too.
+        if (!run.empty()) {
+            const double len = std::hypot(p.x - run.back().x, p.y - run.back().y);
+            for (double t = 8.0; t < len && t < 4000.0; t += 8.0)
+                drawn_.push_back({run.back().x + (p.x - run.back().x) * t / len, run.back().y + (p.y - run.back().y) * t / len});
+        }
+        run.push_back(p);
+        drawn_.push_back(p);
     }
     flush();
     canvas_.reset_clip();
@@ -121,13 +100,9 @@ void Axes::line(const std::vector<double>& x, const std::vector<double>& y, Colo
 void Axes::scatter(const std::vector<double>& x, const std::vector<double>& y, Color c, Marker m,
                    const std::string& label, double radius, double alpha) {
     canvas_.set_clip(frame_.px);
-    const std::size_t n = std::min(x.size(), y.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
-            ++skipped_;
-            continue;
-        }
-        const Point p{clamp_px(frame_.to_px(x[i])), clamp_px(frame_.to_py(y[i]))};
+    for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+        Point p;
+        if (!to_pixel(x[i], y[i], &p)) continue;
         canvas_.marker(p, m, radius, c, alpha);
         drawn_.push_back(p);
     }
@@ -139,93 +114,105 @@ void Axes::bars(double lo, double hi, const std::vector<double>& heights, Color 
     if (heights.empty()) return;
     canvas_.set_clip(frame_.px);
     const double w = (hi - lo) / static_cast<double>(heights.size());
-    const double base = clamp_px(frame_.to_py(0.0));
-    std::vector<Point> outline = {{frame_.to_px(lo), base}};  // the bars' top contour, drawn over the fill
+    const double base = clamp_px(frame_.to_py(frame_.log_y ? frame_.y.lo : 0.0));
+    // Bar edges snap to whole pixels, so neighbouring bars meet without a seam or an overlap.
+    auto edge = [&](std::size_t i) { return std::round(clamp_px(frame_.to_px(lo + w * static_cast<double>(i)))); };
+    std::vector<Point> contour = {{edge(0), base}};  // the bars' outline, drawn over the fill
     for (std::size_t i = 0; i < heights.size(); ++i) {
-        const double x0 = frame_.to_px(lo + w * i), x1 = frame_.to_px(lo + w * (i + 1));
-        if (!std::isfinite(heights[i])) {
-            ++skipped_;
-            outline.push_back({x0, base});
-            outline.push_back({x1, base});
-            continue;
-        }
-        const double top = clamp_px(frame_.to_py(heights[i]));
-        canvas_.fill_rect({x0, std::min(top, base), x1 - x0, std::abs(base - top)}, c, 0.45);
-        outline.push_back({x0, top});
-        outline.push_back({x1, top});
-        for (double f = 0.0; f <= 1.0; f += 0.25) drawn_.push_back({(x0 + x1) / 2, top + (base - top) * f});
+        const double x0 = edge(i), x1 = edge(i + 1);
+        Point top{x0, base};
+        if (!to_pixel(lo + w * (i + 0.5), heights[i], &top)) top.y = base;
+        canvas_.fill_rect({x0, std::min(top.y, base), x1 - x0, std::abs(base - top.y)}, c, 0.45);
+        contour.push_back({x0, top.y});
+        contour.push_back({x1, top.y});
+        for (double f = 0.0; f <= 1.0; f += 0.25) drawn_.push_back({(x0 + x1) / 2, top.y + (base - top.y) * f});
     }
-    outline.push_back({outline.back().x, base});
-    canvas_.polyline(outline, c, 1.3);
+    contour.push_back({contour.back().x, base});
+    canvas_.polyline(contour, c, 1.3);
     canvas_.reset_clip();
     if (!label.empty()) entries_.push_back({label, c, Swatch::Patch, Marker::Circle});
 }
 
 void Axes::vline(double x, Color c, double width, bool dashed) {
     if (!std::isfinite(x)) return;
-    const Point p{frame_.to_px(x), frame_.px.top}, q{p.x, frame_.px.bottom()};
+    const Point p{clamp_px(frame_.to_px(x)), frame_.px.top}, q{p.x, frame_.px.bottom()};
     canvas_.set_clip(frame_.px);
     dashed ? canvas_.dashed_line(p, q, c, width, 6.0, 4.0) : canvas_.line(p, q, c, width);
     canvas_.reset_clip();
 }
 
-void Axes::vspan(double x0, double x1, Color c, double alpha, const std::string& label) {
-    const double a = frame_.to_px(std::min(x0, x1)), b = frame_.to_px(std::max(x0, x1));
+void Axes::vspan(double x0, double x1, Color c, double alpha) {
+    const double a = clamp_px(frame_.to_px(std::min(x0, x1))), b = clamp_px(frame_.to_px(std::max(x0, x1)));
     canvas_.set_clip(frame_.px);
-    canvas_.fill_rect({clamp_px(a), frame_.px.top, clamp_px(b) - clamp_px(a), frame_.px.height}, c, alpha);
-    canvas_.reset_clip();
-    if (!label.empty()) entries_.push_back({label, c, Swatch::Patch, Marker::Circle});
-}
-
-void Axes::hline(double y, Color c, double width, bool dashed) {
-    if (!std::isfinite(y)) return;
-    const Point p{frame_.px.left, frame_.to_py(y)}, q{frame_.px.right(), p.y};
-    canvas_.set_clip(frame_.px);
-    dashed ? canvas_.dashed_line(p, q, c, width, 6.0, 4.0) : canvas_.line(p, q, c, width);
+    canvas_.fill_rect({a, frame_.px.top, b - a, frame_.px.height}, c, alpha);
     canvas_.reset_clip();
 }
 
-void Axes::annotate(Point data, Point offset, const std::string& text, Color c, Align h) {
+void Axes::annotate(Point data, Point offset, const std::string& text, Color c, Align h, bool boxed) {
+    Point at;
+    if (!to_pixel(data.x, data.y, &at)) return;
+    at = {at.x + offset.x, at.y + offset.y};
     TextStyle st;
     st.size = kLegendSize;
     st.color = c;
     st.h = h;
     st.v = Align::Center;
-    draw_text(canvas_, font_, text, {frame_.to_px(data.x) + offset.x, frame_.to_py(data.y) + offset.y}, st);
+    const double w = font_.width(text, st.size), left = h == Align::Start ? at.x : h == Align::Center ? at.x - w / 2 : at.x - w;
+    const Rect box{left - 3, at.y - st.size * 0.6, w + 6, st.size * 1.2};
+    if (boxed) canvas_.fill_rect(box, palette::kWhite, 0.8);
+    draw_text(canvas_, font_, text, at, st);
+    for (double f = 0.0; f <= 1.0; f += 0.25) drawn_.push_back({box.left + box.width * f, box.top + box.height / 2});
 }
 
-Rect Axes::legend_box(Corner c, double w, double h) const {
-    constexpr double kInset = 10.0;
+Rect Axes::draw_notes() {
+    if (skipped_ > 0)
+        notes_.push_back(std::to_string(skipped_) + (skipped_ == 1 ? " value" : " values") +
+                         (frame_.log_y ? " not finite or not positive: not drawn" : " not finite (NaN/Inf): not drawn"));
+    if (notes_.empty()) return {};
+    double w = 0.0;
+    for (const std::string& n : notes_) w = std::max(w, font_.width(n, kLegendSize));
     const Rect& f = frame_.px;
-    const bool left = c == Corner::TopLeft || c == Corner::BottomLeft;
-    const bool top = c == Corner::TopLeft || c == Corner::TopRight;
-    return {left ? f.left + kInset : f.right() - kInset - w, top ? f.top + kInset : f.bottom() - kInset - h, w, h};
+    const Rect box{f.left + kInset, f.top + kInset, w + 20, 10 + kLegendRow * notes_.size()};
+    canvas_.fill_rect(box, palette::kWhite, 0.85);
+    canvas_.fill_rect({box.left, box.top, 3, box.height}, palette::kVermillion);
+    TextStyle st;
+    st.size = kLegendSize;
+    st.color = palette::kVermillion;
+    st.v = Align::Center;
+    for (std::size_t i = 0; i < notes_.size(); ++i)
+        draw_text(canvas_, font_, notes_[i], {box.left + 12, box.top + 5 + kLegendRow * (i + 0.5)}, st);
+    return box;
 }
 
-void Axes::legend(Corner where) {
-    if (entries_.empty()) return;
+void Axes::draw_legend(const Rect& notes) {
+    if (!want_legend_ || entries_.empty()) return;
     double text_w = 0.0;
     for (const LegendEntry& e : entries_) text_w = std::max(text_w, font_.width(e.label, kLegendSize));
     const double w = 10 + kLegendSwatch + 8 + text_w + 12, h = 8 + kLegendRow * entries_.size() + 2;
-    if (where == Corner::Best) {
-        // matplotlib's loc="best": the corner that hides the fewest data points (notes take the top left).
+    const Rect& f = frame_.px;
+    auto box_at = [&](Corner c) -> Rect {
+        const bool left = c == Corner::TopLeft || c == Corner::BottomLeft;
+        const bool top = c == Corner::TopLeft || c == Corner::TopRight;
+        return {left ? f.left + kInset : f.right() - kInset - w, top ? f.top + kInset : f.bottom() - kInset - h, w, h};
+    };
+    Rect b = box_at(legend_);
+    if (legend_ == Corner::Best || overlaps(b, notes)) {
+        // matplotlib's loc="best": the place that hides the fewest data points, never over the notes.
+        std::vector<Rect> places;
+        for (Corner c : {Corner::TopRight, Corner::TopLeft, Corner::BottomRight, Corner::BottomLeft})
+            places.push_back(box_at(c));
+        if (notes.width > 0) places.push_back({notes.left, notes.bottom() + 6, w, h});  // under the notes
         std::size_t least = SIZE_MAX;
-        for (Corner c : {Corner::TopRight, Corner::TopLeft, Corner::BottomRight, Corner::BottomLeft}) {
-            if (c == Corner::TopLeft && !notes_.empty()) continue;
-            const Rect b = legend_box(c, w, h);
-            const std::size_t hidden = std::count_if(drawn_.begin(), drawn_.end(), [&b](Point p) {
-                return p.x >= b.left && p.x <= b.right() && p.y >= b.top && p.y <= b.bottom();
+        for (const Rect& p : places) {
+            if (overlaps(p, notes)) continue;
+            const std::size_t hidden = std::count_if(drawn_.begin(), drawn_.end(), [&p](Point q) {
+                return q.x >= p.left && q.x <= p.right() && q.y >= p.top && q.y <= p.bottom();
             });
-            if (hidden < least) least = hidden, where = c;
+            if (hidden < least) least = hidden, b = p;
         }
     }
-    const Rect b = legend_box(where, w, h);
     canvas_.fill_rect(b, palette::kWhite, 0.85);
-    const Color border{200, 200, 200};
-    canvas_.fill_rect({b.left, b.top, b.width, 1}, border);
-    canvas_.fill_rect({b.left, b.bottom() - 1, b.width, 1}, border);
-    canvas_.fill_rect({b.left, b.top, 1, b.height}, border);
-    canvas_.fill_rect({b.right() - 1, b.top, 1, b.height}, border);
+    outline(canvas_, b, Color{200, 200, 200});
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         const LegendEntry& e = entries_[i];
         const double cy = b.top + 8 + kLegendRow * (i + 0.5), sx = b.left + 10;
@@ -233,64 +220,48 @@ void Axes::legend(Corner where) {
             case Swatch::Line: canvas_.line({sx, cy}, {sx + kLegendSwatch, cy}, e.color, 2.5); break;
             case Swatch::DashedLine: canvas_.dashed_line({sx, cy}, {sx + kLegendSwatch, cy}, e.color, 2.0, 7.0, 4.0); break;
             case Swatch::Markers:
-                for (double dx : {5.0, 15.0, 25.0}) canvas_.marker({sx + dx, cy}, e.marker, 4.0, e.color, 0.9);
+                for (double dx : {5.0, 15.0, 25.0}) canvas_.marker({sx + dx, cy}, e.marker, 4.0, e.color);  // opaque: the series' true colour
                 break;
             case Swatch::Patch:
                 canvas_.fill_rect({sx + 3, cy - 7, kLegendSwatch - 6, 14}, e.color, 0.45);
                 canvas_.fill_rect({sx + 3, cy - 7, kLegendSwatch - 6, 1.3}, e.color);
                 break;
+            case Swatch::None: break;
         }
         TextStyle st;
         st.size = kLegendSize;
         st.v = Align::Center;
+        st.color = e.swatch == Swatch::None ? e.color : palette::kText;
         draw_text(canvas_, font_, e.label, {sx + kLegendSwatch + 8, cy}, st);
     }
 }
 
-void Axes::finish(const AxesLabels& labels) {
+void Axes::draw_axes(const AxesLabels& labels) {
     const Rect& f = frame_.px;
-    if (skipped_ > 0)
-        notes_.push_back(std::to_string(skipped_) + " non-finite value" + (skipped_ == 1 ? "" : "s") +
-                         " (NaN/Inf) not drawn");
-    if (!notes_.empty()) {
-        double w = 0.0;
-        for (const std::string& n : notes_) w = std::max(w, font_.width(n, kLegendSize));
-        const Rect box{f.left + 10, f.top + 10, w + 20, 10 + kLegendRow * notes_.size()};
-        canvas_.fill_rect(box, palette::kWhite, 0.85);
-        canvas_.fill_rect({box.left, box.top, 3, box.height}, palette::kVermillion);
-        TextStyle st;
-        st.size = kLegendSize;
-        st.color = palette::kVermillion;
-        st.v = Align::Center;
-        for (std::size_t i = 0; i < notes_.size(); ++i)
-            draw_text(canvas_, font_, notes_[i], {box.left + 12, box.top + 5 + kLegendRow * (i + 0.5)}, st);
-    }
     // Spines: the frame's four sides, one pixel outside the plot area.
-    canvas_.fill_rect({f.left - 1, f.top - 1, f.width + 2, 1}, palette::kAxis);
-    canvas_.fill_rect({f.left - 1, f.bottom(), f.width + 2, 1}, palette::kAxis);
-    canvas_.fill_rect({f.left - 1, f.top - 1, 1, f.height + 2}, palette::kAxis);
-    canvas_.fill_rect({f.right(), f.top - 1, 1, f.height + 2}, palette::kAxis);
+    outline(canvas_, {f.left - 1, f.top - 1, f.width + 2, f.height + 2}, palette::kAxis);
 
     TextStyle tick;
     tick.size = kTickLabelSize;
-    const std::vector<double> xt = nice_ticks(frame_.x, static_cast<int>(f.width / kPxPerXTick));
-    const double xstep = nice_step(frame_.x.hi - frame_.x.lo, static_cast<int>(f.width / kPxPerXTick));
     tick.h = Align::Center;
-    for (double t : xt) {
+    const int nx = static_cast<int>(f.width / kPxPerXTick), ny = static_cast<int>(f.height / kPxPerYTick);
+    const double xstep = nice_step(frame_.x.hi - frame_.x.lo, nx);
+    for (double t : nice_ticks(frame_.x, nx)) {
         const double px = frame_.to_px(t);
         canvas_.fill_rect({px - 0.6, f.bottom() + 1, 1.2, kTickLength}, palette::kAxis);
         draw_text(canvas_, font_, tick_label(t, xstep), {px, f.bottom() + kTickLength + 5}, tick);
     }
-    const std::vector<double> yt = nice_ticks(frame_.y, static_cast<int>(f.height / kPxPerYTick));
-    const double ystep = nice_step(frame_.y.hi - frame_.y.lo, static_cast<int>(f.height / kPxPerYTick));
     tick.h = Align::End;
     tick.v = Align::Center;
     double widest = 0.0;
-    for (double t : yt) {
-        const double py = frame_.to_py(t);
-        canvas_.fill_rect({f.left - 1 - kTickLength, py - 0.6, kTickLength, 1.2}, palette::kAxis);
-        const Rect r = draw_text(canvas_, font_, tick_label(t, ystep), {f.left - kTickLength - 5, py}, tick);
-        widest = std::max(widest, r.width);
+    if (labels.y_ticks) {
+        const double ystep = nice_step(frame_.y.hi - frame_.y.lo, ny);
+        for (double t : frame_.log_y ? log_ticks(frame_.y, ny) : nice_ticks(frame_.y, ny)) {
+            const double py = frame_.to_py(t);
+            canvas_.fill_rect({f.left - 1 - kTickLength, py - 0.6, kTickLength, 1.2}, palette::kAxis);
+            const std::string text = frame_.log_y ? log_tick_label(t) : tick_label(t, ystep);
+            widest = std::max(widest, draw_text(canvas_, font_, text, {f.left - kTickLength - 5, py}, tick).width);
+        }
     }
     TextStyle axis;
     axis.size = kAxisLabelSize;
@@ -309,6 +280,12 @@ void Axes::finish(const AxesLabels& labels) {
         title.v = Align::End;
         draw_text(canvas_, font_, labels.title, {f.left + f.width / 2, f.top - 14}, title);
     }
+}
+
+void Axes::finish(const AxesLabels& labels) {
+    const Rect notes = draw_notes();
+    draw_legend(notes);
+    draw_axes(labels);
 }
 
 }  // namespace wi

@@ -38,6 +38,7 @@ double sigmoid(double x);
 
 // The initializer API as the figures use it (figures.cpp keeps every call into src/init.h).
 WeightLaw init_law(const InitSpec& spec, int fan_in, int fan_out);
+std::string init_spec_text(const InitSpec& spec);  // "xavier_normal(gain=1)"
 std::vector<double> sample_init_weights(const InitSpec& spec, int fan_in, int fan_out, std::size_t n, Rng& rng);
 // The law's density at x; false when it has none a curve could show (constant, mixture, other).
 bool law_density(const WeightLaw& law, double x, double* density);

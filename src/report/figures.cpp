@@ -17,6 +17,8 @@ namespace wi {
 
 WeightLaw init_law(const InitSpec& spec, int fan_in, int fan_out) { return weight_law(spec, fan_in, fan_out); }
 
+std::string init_spec_text(const InitSpec& spec) { return spec.text(); }
+
 // n weights of a real (fan_out, fan_in) Linear layer filled by the initializer, in row-major
 // order; a layer with fewer than n weights is filled again (fresh draws) until there are n.
 // (A 1-D tensor has no fans, so a layer shape is what makes "kaiming" or "xavier" mean anything.)
@@ -122,43 +124,60 @@ double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 FigureFile plot_sigmoid_inits(const FigureOptions& fig, const std::vector<InitChoice>& inits, int fan_in, int fan_out,
                               std::uint64_t seed) {
-    constexpr int kCurvePoints = 1000;   // the notebook's torch.linspace(-5, 5, 1000)
+    constexpr int kCurvePoints = 1000;      // the notebook's torch.linspace(-5, 5, 1000)
     constexpr std::size_t kSamples = 1000;  // the notebook's torch.empty(1000)
     constexpr double kXLimit = 5.0;
+    constexpr double kJitter = 0.28;  // half the height of a strip lane (lanes are 1 apart): dots stay in their lane
     Sheet sheet(fig);
+    // The notebook's panel on top; below it a strip with one lane per initializer, because on the
+    // curve itself narrow laws (kaiming and xavier at fan_in 784) cover each other.
+    const Rect area = sheet.single_panel();
+    constexpr double kGap = 45.0;  // room for the top panel's tick labels
+    const double top_h = std::round((area.height - kGap) * 0.7);
+    const Rect top{area.left, area.top, area.width, top_h};
+    const Rect strip{area.left, area.top + top_h + kGap, area.width, area.height - top_h - kGap};
+
     std::vector<double> x(kCurvePoints), y(kCurvePoints);
     for (int i = 0; i < kCurvePoints; ++i) {
         x[i] = -kXLimit + 2.0 * kXLimit * i / (kCurvePoints - 1);
         y[i] = sigmoid(x[i]);
     }
-    const Range xr = finite_range({-kXLimit, kXLimit}), yr = finite_range({0.0, 1.0});
-    Axes ax(sheet.canvas, sheet.font, sheet.single_panel(), xr, yr);
+    const Range xr = finite_range({-kXLimit, kXLimit});
+    const int n = static_cast<int>(inits.size());
+    Axes ax(sheet.canvas, sheet.font, top, xr, finite_range({0.0, 1.0}));
+    Axes lanes(sheet.canvas, sheet.font, strip, xr, {-0.5, n - 0.5});
     ax.line(x, y, palette::kBlack, "sigmoid(x) = 1 / (1 + e\xE2\x81\xBB\xCB\xA3)", 2.0);
 
     // One generator for all series, in order: each init gets its own, independent draws.
-    Rng rng(seed);
-    for (std::size_t k = 0; k < inits.size(); ++k) {
+    // The strip's vertical jitter has a generator of its own, so it never changes the samples.
+    Rng rng(seed), jitter(seed ^ 0x6a09e667f3bcc909ULL);
+    for (int k = 0; k < n; ++k) {
         std::vector<double> w = sample_init_weights(inits[k].spec, fan_in, fan_out, kSamples, rng);
         std::sort(w.begin(), w.end());
-        std::vector<double> s(w.size());
-        for (std::size_t i = 0; i < w.size(); ++i) s[i] = sigmoid(w[i]);
+        std::vector<double> s(w.size()), lane(w.size());
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            s[i] = sigmoid(w[i]);
+            lane[i] = (n - 1 - k) + jitter.uniform(-kJitter, kJitter);  // the first init on the top lane
+        }
         const std::string& name = inits[k].label;
         const long outside = std::count_if(w.begin(), w.end(), [&xr](double v) { return v < xr.lo || v > xr.hi; });
         if (outside > 0)
             ax.note(name + ": " + std::to_string(outside) + " of " + std::to_string(w.size()) + " samples beyond x = \xC2\xB1" +
                     fmt(xr.hi, 2) + " (off the plot)");
         const WeightLaw law = init_law(inits[k].spec, fan_in, fan_out);
-        ax.scatter(w, s, palette::series(static_cast<int>(k)), marker_for(static_cast<int>(k)),
-                   "sigmoid(w), w ~ " + name + "   (\xCF\x83 = " + fmt(law.std) + ")");
+        const Color c = palette::series(k);
+        ax.scatter(w, s, c, marker_for(k), "sigmoid(w), w ~ " + name + "   (\xCF\x83 = " + fmt(law.std) + ")");
+        lanes.scatter(w, lane, c, marker_for(k), "", 3.0, 0.35);
+        lanes.annotate({xr.lo, static_cast<double>(n - 1 - k)}, {8.0, 0.0}, name, palette::kText, Align::Start, true);
     }
     ax.legend(Corner::BottomRight);
-    ax.finish({"1,000 initial weights w through the sigmoid",
-               "x  (for the samples: the weight value w)", "sigmoid(x)"});
+    ax.finish({"1,000 initial weights w through the sigmoid", "", "sigmoid(x)"});
+    lanes.finish({"", "x  (for the samples: the weight value w)", "samples", false});
     sheet.caption("weights sampled for a real layer: W of shape (" + std::to_string(fan_out) + ", " +
                       std::to_string(fan_in) + "), fan_in " + std::to_string(fan_in) + ", fan_out " +
                       std::to_string(fan_out) + ", seed " + std::to_string(seed),
                   sheet.canvas.height() - 12.0);
-    return {sheet.write(fig, "sigmoid_inits.png"), {ax.frame()}};
+    return {sheet.write(fig, "sigmoid_inits.png"), {ax.frame(), lanes.frame()}};
 }
 
 FigureFile plot_sigmoid_grad(const FigureOptions& fig) {
@@ -179,14 +198,15 @@ FigureFile plot_sigmoid_grad(const FigureOptions& fig) {
     const Range xr = finite_range({-kXLimit, kXLimit});
     Axes ax(sheet.canvas, sheet.font, sheet.single_panel(), xr, finite_range({0.0, 1.0}));
     const Color shade{150, 150, 150};
-    ax.vspan(xr.lo, -x_small, shade, 0.18, "");
-    ax.vspan(x_small, xr.hi, shade, 0.18, "small gradient: \xCF\x83\xE2\x80\xB2(x) < " + fmt(kSmallGrad) +
-                                               " for |x| > " + fmt(x_small, 3));
+    ax.vspan(xr.lo, -x_small, shade, 0.18);
+    ax.vspan(x_small, xr.hi, shade, 0.18);
     ax.line(x, s, palette::kBlue, "\xCF\x83(x) = 1 / (1 + e\xE2\x81\xBB\xCB\xA3)", 2.5);
     ax.line(x, ds, palette::kVermillion, "\xCF\x83\xE2\x80\xB2(x) = \xCF\x83(x) (1 \xE2\x88\x92 \xCF\x83(x))", 2.5);
     ax.vline(0.0, palette::kAxis, 1.0, true);
     ax.scatter({0.0}, {0.25}, palette::kBlack, Marker::Diamond, "", 7.0, 1.0);
     ax.annotate({0.0, 0.25}, {14.0, -4.0}, "peak \xCF\x83\xE2\x80\xB2(0) = 0.25: the biggest gradient", palette::kBlack);
+    ax.add_legend_entry({"small gradient: \xCF\x83\xE2\x80\xB2(x) < " + fmt(kSmallGrad) + " for |x| > " + fmt(x_small, 3),
+                         shade, Swatch::Patch, Marker::Circle});
     ax.legend(Corner::TopLeft);
     ax.finish({"Sigmoid and its gradient: biggest at x = 0, vanishing in the tails", "x", "value"});
     return {sheet.write(fig, "sigmoid_grad.png"), {ax.frame()}};

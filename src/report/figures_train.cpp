@@ -1,6 +1,7 @@
 // figures_train.cpp - the figures of a training run: its curves, and its initial weights.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "figure_parts.h"
 #include "figures.h"
@@ -60,6 +61,58 @@ std::vector<double> histogram_density(const std::vector<float>& w, Range r, int 
     return h;
 }
 
+// As the training lines print them: "%.3f".
+std::string fixed3(double v) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return buf;
+}
+
+struct Moments {
+    double mean = 0.0, std = 0.0;  // of the finite values; std is the population std
+};
+
+Moments moments(const std::vector<float>& w) {
+    double sum = 0.0, sq = 0.0;
+    long n = 0;
+    for (float v : w)
+        if (std::isfinite(v)) sum += v, ++n;
+    Moments m;
+    if (n == 0) return m;
+    m.mean = sum / n;
+    for (float v : w)
+        if (std::isfinite(v)) sq += (v - m.mean) * (v - m.mean);
+    m.std = std::sqrt(sq / n);
+    return m;
+}
+
+struct SummaryRow {
+    std::string name;
+    int out, in;
+    double law_std, std, mean;  // law_std is NaN when there is no law (loaded weights)
+};
+
+// A small table in an empty grid cell: per layer, the shape, the law's sigma and the measured one.
+void draw_summary(Sheet& sheet, const Rect& cell, const std::string& init, const std::vector<SummaryRow>& rows) {
+    constexpr double kRow = 24.0;
+    const double col[] = {0.0, 0.25, 0.45, 0.63, 0.84};  // column starts, as fractions of the cell width
+    TextStyle st;
+    st.size = 14;
+    draw_text(sheet.canvas, sheet.font, "init: " + init, {cell.left, cell.top + 10}, st);
+    const char* const head[] = {"layer", "shape", "law \xCF\x83", "weights \xCF\x83", "mean"};
+    st.color = palette::kAxis;
+    for (int c = 0; c < 5; ++c) draw_text(sheet.canvas, sheet.font, head[c], {cell.left + col[c] * cell.width, cell.top + 10 + 1.5 * kRow}, st);
+    sheet.canvas.fill_rect({cell.left, cell.top + 10 + 2.2 * kRow, cell.width, 1}, palette::kAxis);
+    st.color = palette::kText;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const SummaryRow& row = rows[r];
+        const std::string cells[] = {row.name, "(" + std::to_string(row.out) + ", " + std::to_string(row.in) + ")",
+                                     std::isfinite(row.law_std) ? fmt(row.law_std) : "-", fmt(row.std), fmt(row.mean, 2)};
+        for (int c = 0; c < 5; ++c)
+            draw_text(sheet.canvas, sheet.font, cells[c], {cell.left + col[c] * cell.width, cell.top + 10 + (2.7 + r) * kRow}, st);
+    }
+}
+
 }  // namespace
 
 FigureFile plot_training(const FigureOptions& fig, const std::string& name, const std::string& file_label,
@@ -91,8 +144,12 @@ FigureFile plot_training(const FigureOptions& fig, const std::string& name, cons
             }
         std::vector<double> all = smooth;
         all.insert(all.end(), ty.begin(), ty.end());
-        const Range yr = loss ? finite_range(all) : merge(finite_range({0.0, 1.0}), finite_range(all));
-        Axes ax(sheet.canvas, sheet.font, panels[panel], xr, yr);
+        // A loss spanning more than two decades (a huge start, a blow-up) is drawn on a log
+        // axis, where the part that matters, around ln 10 = 2.3 and below, keeps its detail.
+        const Range positive = positive_range(all, 0.0);
+        const bool log_y = loss && positive.hi / positive.lo > 100.0;
+        const Range yr = log_y ? positive_range(all) : loss ? finite_range(all) : merge(finite_range({0.0, 1.0}), finite_range(all));
+        Axes ax(sheet.canvas, sheet.font, panels[panel], xr, yr, log_y ? Scale::Log : Scale::Linear);
         for (std::size_t e = 0; e + 1 < curves.epochs.size(); ++e)
             ax.vline(static_cast<double>(curves.epochs[e].step), Color{170, 170, 170}, 1.0, true);
         if (curves.diverged_step > 0) {
@@ -101,11 +158,11 @@ FigureFile plot_training(const FigureOptions& fig, const std::string& name, cons
         }
         if (n == 0) ax.note("no training steps");
         ax.line(steps, smooth, palette::kBlue, train_label, 2.0);
-        ax.scatter(tx, ty, palette::kVermillion, Marker::Square, "test set, end of each epoch", 5.5, 1.0);
+        ax.scatter(tx, ty, palette::kVermillion, Marker::Square, tx.empty() ? "" : "test set, end of each epoch", 5.5, 1.0);
         for (std::size_t i = 0; i < tx.size(); ++i)
-            ax.annotate({tx[i], ty[i]}, {-8.0, loss ? -16.0 : 16.0}, fmt(ty[i], 3), palette::kVermillion, Align::End);
-        ax.legend(loss ? Corner::TopRight : Corner::BottomRight);
-        ax.finish({loss ? "loss (cross-entropy)" : "accuracy", "iteration (SGD step)", loss ? "loss" : "accuracy"});
+            ax.annotate({tx[i], ty[i]}, {-6.0, loss ? -17.0 : 18.0}, fixed3(ty[i]), palette::kVermillion, Align::End, true);
+        ax.legend(Corner::Best);
+        ax.finish({loss ? "loss (cross-entropy)" : "accuracy", "iteration (SGD step)", log_y ? "loss (log scale)" : loss ? "loss" : "accuracy"});
         frames.push_back(ax.frame());
     }
     return {sheet.write(fig, "training_" + file_label + ".png"), frames};
@@ -113,18 +170,22 @@ FigureFile plot_training(const FigureOptions& fig, const std::string& name, cons
 
 FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const std::string& file_label,
                         const InitSpec* spec, const std::vector<LayerWeights>& layers) {
+    // The legend sits above the histogram: the y axis gets this many pixels of headroom.
+    constexpr double kLegendRoom = 80.0;
     Sheet sheet(fig);
     sheet.heading("Initial weights, init " + name);
     sheet.caption(spec == nullptr ? "histogram of each layer's weights (density: area 1)"
-                               : "histogram of each layer's weights (density: area 1), and the density of the law they were drawn from",
+                                  : "histogram of each layer's weights (density: area 1), and the density of the law they were drawn from",
                   54.0);
     const int count = static_cast<int>(layers.size());
     const int cols = count <= 1 ? 1 : count <= 4 ? 2 : 3;
-    const std::vector<Rect> panels = grid(sheet.canvas, std::max(count, 1), cols, 100.0);
+    const int cells = ((std::max(count, 1) + cols - 1) / cols) * cols;
+    const std::vector<Rect> panels = grid(sheet.canvas, cells, cols, 100.0);
     std::vector<Frame> frames;
+    std::vector<SummaryRow> summary;
     for (int l = 0; l < count; ++l) {
         const LayerWeights& L = layers[l];
-        std::vector<double> w(L.w.begin(), L.w.end());
+        const std::vector<double> w(L.w.begin(), L.w.end());
         const bool has_law = spec != nullptr;
         const WeightLaw law = has_law ? init_law(*spec, L.in, L.out) : WeightLaw{};
         Range xr = finite_range(w);
@@ -135,7 +196,8 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
             xr = merge(xr, finite_range({law.lo, law.hi}));
 
         // About sqrt(N) bins, 10 to 60: fine enough for a shape, coarse enough for full bins.
-        const int bins = std::max(10, std::min(60, static_cast<int>(std::lround(std::sqrt(static_cast<double>(w.size()))))));
+        // An odd count puts the middle of the range (0 for the usual laws) at the centre of a bin.
+        const int bins = std::max(10, std::min(60, static_cast<int>(std::lround(std::sqrt(static_cast<double>(w.size())))))) | 1;
         long non_finite = 0;
         const std::vector<double> h = histogram_density(L.w, xr, bins, &non_finite);
         std::vector<double> dx, dy;  // the law's density, sampled finely enough to show a uniform's steps
@@ -150,27 +212,22 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
         double top = 0.0;
         for (double v : h) top = std::max(top, v);
         for (double v : dy) top = std::max(top, v);
-        const Range yr{0.0, top > 0 ? top * 1.12 : 1.0};  // bars stand on y = 0; 12 % headroom for the legend
+        const double room = panels[l].height / std::max(panels[l].height - kLegendRoom, panels[l].height / 2);
+        const Range yr{0.0, top > 0 ? top * room : 1.0};  // bars stand on y = 0
 
-        double mean = 0.0, sq = 0.0;
-        long finite = 0;
-        for (double v : w)
-            if (std::isfinite(v)) mean += v, ++finite;
-        mean = finite ? mean / finite : 0.0;
-        for (double v : w)
-            if (std::isfinite(v)) sq += (v - mean) * (v - mean);
-        const double sd = finite ? std::sqrt(sq / finite) : 0.0;
-
+        const Moments m = moments(L.w);
+        summary.push_back({L.name, L.out, L.in, has_law ? law.std : NAN, m.std, m.mean});
         Axes ax(sheet.canvas, sheet.font, panels[l], xr, yr);
         if (non_finite > 0) ax.note(std::to_string(non_finite) + " non-finite weights not counted");
-        ax.bars(xr.lo, xr.hi, h, palette::kBlue, "weights, \xCF\x83 = " + fmt(sd));
+        ax.bars(xr.lo, xr.hi, h, palette::kBlue, "weights, \xCF\x83 = " + fmt(m.std));
         if (!dx.empty()) ax.line(dx, dy, palette::kVermillion, "law: " + law_text(law), 2.0);
-        else if (has_law) ax.note("law: " + law_text(law));
+        else if (has_law) ax.add_legend_entry({"law: " + law_text(law), palette::kAxis, Swatch::None, Marker::Circle});
         ax.legend(Corner::Best);
         ax.finish({L.name + "  (" + std::to_string(L.out) + ", " + std::to_string(L.in) + ")", "weight value",
                    l % cols == 0 ? "density" : ""});
         frames.push_back(ax.frame());
     }
+    if (count < cells) draw_summary(sheet, panels[count], spec ? init_spec_text(*spec) : name, summary);
     return {sheet.write(fig, "weights_" + file_label + ".png"), frames};
 }
 

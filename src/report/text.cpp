@@ -79,7 +79,12 @@ std::string ascii_spelling(std::uint32_t cp) {
         case 0x2212: case 0x2013: case 0x2014: return "-";
         case 0x00D7: return "x";
         case 0x00B7: case 0x22C5: return "*";
+        case 0x2070: return "^0";    // superscript digits, as in 10^-3 on log axes
+        case 0x00B9: return "^1";
         case 0x00B2: return "^2";
+        case 0x00B3: return "^3";
+        case 0x2074: case 0x2075: case 0x2076: case 0x2077: case 0x2078: case 0x2079:
+            return "^" + std::to_string(cp - 0x2070);
         case 0x207B: return "^-";    // superscript minus
         case 0x02E3: return "x";     // modifier small x
         case 0x2032: return "'";     // prime
@@ -94,6 +99,20 @@ std::string ascii_spelling(std::uint32_t cp) {
         case 0x00A0: case 0x2009: return " ";
         default: return "?";
     }
+}
+
+// The whole text in ASCII; a run of superscripts shares one caret ("10⁻³" -> "10^-3").
+std::string ascii_text(const std::string& utf8) {
+    std::string out;
+    bool in_superscript = false;
+    for (std::uint32_t cp : decode_utf8(utf8)) {
+        std::string a = ascii_spelling(cp);
+        const bool superscript = a.size() > 1 && a[0] == '^';
+        if (superscript && in_superscript) a = a.substr(1);
+        in_superscript = superscript;
+        out += a;
+    }
+    return out;
 }
 
 // Adds the area of pixel overlap with the rectangle [x0,x1) x [y0,y1) to the mask (saturating).
@@ -111,8 +130,7 @@ void cover_rect(TextMask& m, double x0, double y0, double x1, double y1) {
 // stb_easy_font's glyphs are built from 1-unit strokes: capitals span y 0..7 (the baseline is
 // at 7), descenders reach 9, and each character advances 6-7 units. One unit = size/10 px.
 TextMask render_builtin(const std::string& utf8, double size) {
-    std::string ascii;
-    for (std::uint32_t cp : decode_utf8(utf8)) ascii += ascii_spelling(cp);
+    const std::string ascii = ascii_text(utf8);
     const double unit = size / 10.0;
     TextMask m;
     m.pad = std::ceil(unit);

@@ -31,12 +31,13 @@ long TrainReport::first_step_reaching(double level) const {
     return -1;
 }
 
-EvalResult evaluate(const Mlp& m, const Dataset& d) {
+EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
     const int chunks = (d.count + kEvalChunk - 1) / kEvalChunk;
     std::vector<double> loss_sum(chunks, 0.0);
     std::vector<int> correct(chunks, 0);
 #pragma omp parallel
     {
+        set_flush_denormals();
         Workspace ws = make_workspace(m, kEvalChunk);
         Tensor x(kEvalChunk, kImagePixels);
         int idx[kEvalChunk];
@@ -46,7 +47,7 @@ EvalResult evaluate(const Mlp& m, const Dataset& d) {
             const int B = std::min(kEvalChunk, d.count - first);
             std::iota(idx, idx + B, first);
             normalize_batch(x.data(), d, idx, B);
-            const float* logits = mlp_forward(m, ws, x.data(), B);
+            const float* logits = backend.forward(m, ws, x.data(), B);
             const float mean = cross_entropy_forward(logits, d.labels.data() + first, B, m.sizes.back(), &correct[c]);
             loss_sum[c] = static_cast<double>(mean) * B;
         }
@@ -74,6 +75,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     std::iota(order.begin(), order.end(), 0);
     Rng rng(opt.seed ^ kShuffleStream);
 
+    set_flush_denormals();
     TrainReport report;
     report.step_loss.reserve(static_cast<std::size_t>(opt.epochs) * batches);  // no growth inside the loop
     report.step_accuracy.reserve(static_cast<std::size_t>(opt.epochs) * batches);
@@ -91,7 +93,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             normalize_batch(x.data(), train_set, idx, n);
             for (int i = 0; i < n; ++i) y[i] = train_set.labels[idx[i]];
             int correct = 0;
-            const float loss = mlp_train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
+            const float loss = opt.backend.train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
             ++step;
             report.step_loss.push_back(loss);
             report.step_accuracy.push_back(static_cast<float>(correct) / n);
@@ -111,7 +113,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             ++st.steps;
             bar.update(static_cast<long>(first + n));
             if (opt.eval_every > 0 && step % opt.eval_every == 0 && b + 1 < batches) {
-                const EvalResult r = evaluate(m, data.test);
+                const EvalResult r = evaluate(m, data.test, opt.backend);
                 report.test_curve.push_back({step, r.loss, r.accuracy});
             }
         }
@@ -125,7 +127,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
                 std::fprintf(out, "Epoch %d stopped after %d of %d batches with loss: %.4g and accuracy %.3f (last finite figures)\n",
                              epoch, st.steps, batches, st.loss, st.accuracy);
         } else {
-            st.test = evaluate(m, data.test);
+            st.test = evaluate(m, data.test, opt.backend);
             report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
             if (opt.print) {
                 std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "../backend.h"
 #include "../data/mnist.h"
 #include "../nn/mlp.h"
 
@@ -17,6 +18,7 @@ struct TrainOptions {
     bool shuffle = true;
     std::uint64_t seed = 1;  // the shuffle's generator is derived from it
     bool progress = false;   // draw a progress bar on stderr
+    Backend backend = Backend::reference();  // which loops run the steps and evaluations
     int eval_every = 0;      // also evaluate the test set every this many steps (0: at epoch ends only)
     bool print = true;       // print the notebook's lines (compare mode collects silently)
     // Called after every completed epoch (1-based), e.g. for --stats; may read and measure m.
@@ -57,7 +59,7 @@ struct TrainReport {
 
 // Mean loss and accuracy of m on all of d. OpenMP across chunks of samples; the sum is
 // taken in chunk order, so the result does not depend on the thread count.
-EvalResult evaluate(const Mlp& m, const Dataset& d);
+EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend = Backend::reference());
 
 // Trains m on data.train, printing the notebook's line per epoch and the test result to out.
 // A non-finite loss stops the run: "diverged at step S" and the last finite figures.

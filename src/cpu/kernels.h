@@ -1,0 +1,25 @@
+// kernels.h - the SIMD twins of the reference layer loops, one table per instruction set.
+//
+// Each entry is a twin of a function in src/nn/linear.cpp and is tested against it. The
+// vector code is written once (simd_kernels.inc) and compiled twice: with -mavx2 -mfma and
+// with -mavx512f, so the binary still runs on a CPU that has neither (backend.cpp asks the CPU).
+#pragma once
+
+namespace wi {
+
+struct CpuKernels {
+    const char* name;  // "avx2" or "avx512"
+    // y (B,out) = x (B,in) W^T + b                                   twin of linear_forward
+    void (*linear_forward)(float* y, const float* x, const float* W, const float* b, int B, int in, int out);
+    // dx (B,in) = dy (B,out) W (out,in)                              the dx part of linear_backward
+    void (*linear_backward_input)(float* dx, const float* dy, const float* W, int B, int in, int out);
+    // dW (out,in) = dy^T x, db = sum_n dy                            the dW, db part of linear_backward
+    void (*linear_backward_weights)(float* dW, float* db, const float* dy, const float* x, int B, int in, int out);
+    // W -= lr dy^T x, b -= lr sum_n dy: the weight gradient fused into SGD, dW never stored
+    void (*linear_sgd_fused)(float* W, float* b, const float* dy, const float* x, int B, int in, int out, float lr);
+};
+
+const CpuKernels& cpu_kernels_avx2();
+const CpuKernels& cpu_kernels_avx512();
+
+}  // namespace wi

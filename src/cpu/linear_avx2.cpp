@@ -1,0 +1,15 @@
+// linear_avx2.cpp - the SIMD twins for AVX2 + FMA (8 floats a vector). Compiled with -mavx2 -mfma.
+#include "kernels.h"
+
+#define WI_VEC 8
+#define WI_TILE_ROWS 2
+#define WI_NS avx2
+#include "simd_kernels.inc"
+
+namespace wi {
+const CpuKernels& cpu_kernels_avx2() {
+    static const CpuKernels k = {"avx2", avx2::linear_forward, avx2::linear_backward_input,
+                                 avx2::linear_backward_weights, avx2::linear_sgd_fused};
+    return k;
+}
+}  // namespace wi

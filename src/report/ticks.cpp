@@ -1,0 +1,97 @@
+#include "ticks.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace wi {
+
+namespace {
+
+// The typographic minus (U+2212), as matplotlib prints it.
+std::string minus_sign(std::string s) {
+    if (!s.empty() && s[0] == '-') s = "\xE2\x88\x92" + s.substr(1);
+    return s;
+}
+
+}  // namespace
+
+double nice_step(double span, int target) {
+    if (!(span > 0.0) || !std::isfinite(span)) return 1.0;
+    const double raw = span / std::max(target, 1);
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double m = raw / mag;  // in [1, 10)
+    return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * mag;
+}
+
+std::vector<double> nice_ticks(Range r, int target) {
+    const double step = nice_step(r.hi - r.lo, target);
+    std::vector<double> ticks;
+    // Ticks are integer multiples n*step, so 0.1+0.2-style drift cannot creep in; the 1e-9
+    // slack keeps a tick that sits exactly on an end of the range.
+    const double slack = 1e-9 * step;
+    for (double n = std::ceil((r.lo - slack) / step); n * step <= r.hi + slack && ticks.size() < 100; n += 1.0)
+        ticks.push_back(n * step == 0.0 ? 0.0 : n * step);
+    return ticks;
+}
+
+std::string tick_label(double value, double step) {
+    char buf[64];
+    if (std::abs(value) < step * 1e-9) value = 0.0;  // no "-0" or "1e-17" at zero
+    const double big = std::max(std::abs(value), step);
+    if (step < 1e-4 || big >= 1e6) {
+        std::snprintf(buf, sizeof buf, "%.3g", value);
+    } else {
+        const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    }
+    return minus_sign(buf);
+}
+
+std::vector<double> log_ticks(Range r, int target) {
+    std::vector<double> ticks;
+    if (!(r.lo > 0.0) || !(r.hi > r.lo)) return ticks;
+    const double e0 = std::log10(r.lo), e1 = std::log10(r.hi);
+    const double step = std::max(1.0, nice_step(e1 - e0, target));  // whole decades only
+    for (double e = std::ceil(e0 / step - 1e-9) * step; e <= e1 + 1e-9; e += step) ticks.push_back(std::pow(10.0, e));
+    return ticks;
+}
+
+std::string log_tick_label(double value) {
+    const int e = static_cast<int>(std::lround(std::log10(value)));
+    if (e == 0) return "1";
+    if (e == 1) return "10";
+    static const char* const kSuper[] = {"\xE2\x81\xB0", "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB4",
+                                         "\xE2\x81\xB5", "\xE2\x81\xB6", "\xE2\x81\xB7", "\xE2\x81\xB8", "\xE2\x81\xB9"};
+    std::string s = "10";
+    if (e < 0) s += "\xE2\x81\xBB";  // superscript minus
+    for (char c : std::to_string(std::abs(e))) s += kSuper[c - '0'];
+    return s;
+}
+
+Range finite_range(const std::vector<double>& values, double margin) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (double v : values)
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (lo > hi) return {0.0, 1.0};
+    // A span below 1e-9 of the values' size is a single value as far as a picture can tell.
+    if (hi - lo <= 1e-9 * std::max(std::abs(lo), std::abs(hi))) {
+        const double half = std::max(std::abs(lo) / 10.0, 0.5);
+        return {lo - half, hi + half};
+    }
+    const double pad = (hi - lo) * margin;
+    return {lo - pad, hi + pad};
+}
+
+Range positive_range(const std::vector<double>& values, double margin) {
+    std::vector<double> logs;
+    for (double v : values)
+        if (std::isfinite(v) && v > 0.0) logs.push_back(std::log10(v));
+    if (logs.empty()) return {1.0, 10.0};
+    const Range r = finite_range(logs, margin);
+    return {std::pow(10.0, r.lo), std::pow(10.0, r.hi)};
+}
+
+Range merge(Range a, Range b) { return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
+
+}  // namespace wi
