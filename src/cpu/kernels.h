@@ -17,6 +17,11 @@ struct CpuKernels {
     void (*linear_backward_weights)(float* dW, float* db, const float* dy, const float* x, int B, int in, int out);
     // W -= lr dy^T x, b -= lr sum_n dy: the weight gradient fused into SGD, dW never stored
     void (*linear_sgd_fused)(float* W, float* b, const float* dy, const float* x, int B, int in, int out, float lr);
+    // x (n) = p * (2/255) - 1: the notebook's normalization of n pixels    twin of normalize_batch's table
+    void (*normalize_pixels)(float* x, const unsigned char* p, int n);
+    // For benchmarks: `iterations` rounds of independent vector FMAs, nothing but the FMA units
+    // busy. Returns the floating-point operations done (2 per lane per FMA).
+    double (*fma_loop)(long iterations, float* sink);
 };
 
 const CpuKernels& cpu_kernels_avx2();

@@ -186,10 +186,14 @@ Rect Axes::draw_notes() {
 
 void Axes::draw_legend(const Rect& notes) {
     if (!want_legend_ || entries_.empty()) return;
+    const Rect& f = frame_.px;
     double text_w = 0.0;
     for (const LegendEntry& e : entries_) text_w = std::max(text_w, font_.width(e.label, kLegendSize));
+    // A legend wider than the frame is set smaller (down to 10 px) so it stays inside.
+    const double room = f.width - 2 * kInset - (10 + kLegendSwatch + 8 + 12);
+    const double size = text_w > room ? std::max(10.0, kLegendSize * room / text_w) : kLegendSize;
+    text_w *= size / kLegendSize;
     const double w = 10 + kLegendSwatch + 8 + text_w + 12, h = 8 + kLegendRow * entries_.size() + 2;
-    const Rect& f = frame_.px;
     auto box_at = [&](Corner c) -> Rect {
         const bool left = c == Corner::TopLeft || c == Corner::BottomLeft;
         const bool top = c == Corner::TopLeft || c == Corner::TopRight;
@@ -229,7 +233,7 @@ void Axes::draw_legend(const Rect& notes) {
             case Swatch::None: break;
         }
         TextStyle st;
-        st.size = kLegendSize;
+        st.size = size;
         st.v = Align::Center;
         st.color = e.swatch == Swatch::None ? e.color : palette::kText;
         draw_text(canvas_, font_, e.label, {sx + kLegendSwatch + 8, cy}, st);

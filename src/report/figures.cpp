@@ -46,12 +46,14 @@ std::string fmt(double v, int significant) {
 
 std::string law_text(const WeightLaw& law) {
     const std::string sigma = "\xCF\x83 = " + fmt(law.std);  // "σ = 0.0495"
+    // "[lo, hi]", or "±hi" when symmetric about 0
+    const std::string bounds = law.lo == -law.hi ? "\xC2\xB1" + fmt(law.hi) : "[" + fmt(law.lo) + ", " + fmt(law.hi) + "]";
     switch (law.kind) {
         case WeightLaw::Kind::Normal: return "N(" + fmt(law.mean) + ", \xCF\x83\xC2\xB2), " + sigma;
-        case WeightLaw::Kind::Uniform: return "U(" + fmt(law.lo) + ", " + fmt(law.hi) + "), " + sigma;
+        case WeightLaw::Kind::Uniform:
+            return (law.lo == -law.hi ? "U(" + bounds + ")" : "U(" + fmt(law.lo) + ", " + fmt(law.hi) + ")") + ", " + sigma;
         case WeightLaw::Kind::TruncatedNormal:
-            return "N(" + fmt(law.mean) + ", " + fmt(law.scale) + "\xC2\xB2) cut to [" + fmt(law.lo) + ", " + fmt(law.hi) +
-                   "], " + sigma;
+            return "N(" + fmt(law.mean) + ", " + fmt(law.scale) + "\xC2\xB2) in " + bounds + ", " + sigma;
         case WeightLaw::Kind::Constant: return "constant " + fmt(law.mean);
         case WeightLaw::Kind::Mixture: return "a mixture, " + sigma;
         case WeightLaw::Kind::Other: return "no simple density, " + sigma;

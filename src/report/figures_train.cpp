@@ -172,14 +172,19 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
                         const InitSpec* spec, const std::vector<LayerWeights>& layers) {
     // The legend sits above the histogram: the y axis gets this many pixels of headroom.
     constexpr double kLegendRoom = 80.0;
-    Sheet sheet(fig);
+    const int count = static_cast<int>(layers.size());
+    const int cols = count <= 1 ? 1 : count <= 4 ? 2 : 3;
+    const int rows = (std::max(count, 1) + cols - 1) / cols;
+    // A deep network gets a bigger canvas rather than panels too small to read.
+    FigureOptions sized = fig;
+    if (cols == 3) sized.width = std::max(fig.width, fig.width * 7 / 5);
+    if (rows > 2) sized.height = fig.height + (rows - 2) * fig.height * 3 / 7;
+    Sheet sheet(sized);
     sheet.heading("Initial weights, init " + name);
     sheet.caption(spec == nullptr ? "histogram of each layer's weights (density: area 1)"
                                   : "histogram of each layer's weights (density: area 1), and the density of the law they were drawn from",
                   54.0);
-    const int count = static_cast<int>(layers.size());
-    const int cols = count <= 1 ? 1 : count <= 4 ? 2 : 3;
-    const int cells = ((std::max(count, 1) + cols - 1) / cols) * cols;
+    const int cells = rows * cols;
     const std::vector<Rect> panels = grid(sheet.canvas, cells, cols, 100.0);
     std::vector<Frame> frames;
     std::vector<SummaryRow> summary;

@@ -46,7 +46,7 @@ EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
             const int first = c * kEvalChunk;
             const int B = std::min(kEvalChunk, d.count - first);
             std::iota(idx, idx + B, first);
-            normalize_batch(x.data(), d, idx, B);
+            backend.normalize(x.data(), d, idx, B);
             const float* logits = backend.forward(m, ws, x.data(), B);
             const float mean = cross_entropy_forward(logits, d.labels.data() + first, B, m.sizes.back(), &correct[c]);
             loss_sum[c] = static_cast<double>(mean) * B;
@@ -90,7 +90,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             const int first = b * B;
             const int n = std::min(B, train_set.count - first);
             const int* idx = order.data() + first;
-            normalize_batch(x.data(), train_set, idx, n);
+            opt.backend.normalize(x.data(), train_set, idx, n);
             for (int i = 0; i < n; ++i) y[i] = train_set.labels[idx[i]];
             int correct = 0;
             const float loss = opt.backend.train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
@@ -127,8 +127,10 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
                 std::fprintf(out, "Epoch %d stopped after %d of %d batches with loss: %.4g and accuracy %.3f (last finite figures)\n",
                              epoch, st.steps, batches, st.loss, st.accuracy);
         } else {
-            st.test = evaluate(m, data.test, opt.backend);
-            report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
+            if (opt.test_each_epoch) {
+                st.test = evaluate(m, data.test, opt.backend);
+                report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
+            }
             if (opt.print) {
                 std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
                 std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);

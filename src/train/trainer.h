@@ -21,6 +21,7 @@ struct TrainOptions {
     Backend backend = Backend::reference();  // which loops run the steps and evaluations
     int eval_every = 0;      // also evaluate the test set every this many steps (0: at epoch ends only)
     bool print = true;       // print the notebook's lines (compare mode collects silently)
+    bool test_each_epoch = true;  // evaluate the test set after each epoch (benchmarks time training alone)
     // Called after every completed epoch (1-based), e.g. for --stats; may read and measure m.
     std::function<void(int epoch, Mlp& m)> after_epoch;
 };

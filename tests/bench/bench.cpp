@@ -1,0 +1,239 @@
+// bench.cpp - `make bench`: seconds per epoch of wi's training, reference and SIMD paths in the
+// same run, beside PyTorch when Debian's python3-torch is there. Not a test: it measures.
+//
+// Data: the bundled sample's 8,000 training digits tiled to 60,000 (or --data DIR). Each
+// measurement is one warm-up epoch and then --reps timed epochs; the median is reported.
+// FLOPs count the three matrix products of each layer (forward, weight gradient, input
+// gradient; the first layer has no input gradient) at 2 per multiply-add. The peak is measured
+// here, on this core, by a loop of independent vector FMAs (see fma_loop in simd_kernels.inc).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "backend.h"
+#include "data/idx.h"
+#include "data/mnist.h"
+#include "error.h"
+#include "init.h"
+#include "train/compare.h"
+#include "train/trainer.h"
+
+using namespace wi;
+
+namespace {
+
+struct Options {
+    std::string data, root = ".";
+    int reps = 3;
+    int images = 60000;
+    int ref_images = 6000;  // the reference path is timed on this many images, then scaled
+    bool torch = true;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void set_threads(int n) {
+#ifdef _OPENMP
+    omp_set_num_threads(n);
+#else
+    (void)n;
+#endif
+}
+
+Dataset tile(const Dataset& d, int n) {
+    Dataset t;
+    t.count = n;
+    t.pixels.resize(static_cast<std::size_t>(n) * kImagePixels);
+    t.labels.resize(n);
+    for (int i = 0; i < n; ++i) {
+        std::copy_n(d.pixels.begin() + static_cast<std::size_t>(i % d.count) * kImagePixels, kImagePixels,
+                    t.pixels.begin() + static_cast<std::size_t>(i) * kImagePixels);
+        t.labels[i] = d.labels[i % d.count];
+    }
+    return t;
+}
+
+double flops_per_image(const std::vector<int>& arch) {
+    double macs = 0;
+    for (std::size_t l = 0; l + 1 < arch.size(); ++l) macs += (l == 0 ? 2.0 : 3.0) * arch[l] * arch[l + 1];
+    return 2 * macs;
+}
+
+struct Config {
+    std::string name;
+    std::vector<int> arch;
+    Activation act;
+    int batch;
+    std::string init = "xavier";
+};
+
+// Median seconds for one epoch over `images` training images.
+double time_epoch(const Config& c, const MnistData& base, int images, const Backend& path, int reps) {
+    MnistData data;
+    data.train = tile(base.train, images);
+    std::vector<double> t;
+    for (int r = 0; r <= reps; ++r) {  // r == 0: warm-up
+        Mlp m = make_mlp(c.arch, c.act);
+        Rng rng(1);
+        initialize(m, parse_init(c.init), BiasPolicy{}, rng);
+        TrainOptions opt;
+        opt.epochs = 1;
+        opt.batch = c.batch;
+        opt.print = false;
+        opt.test_each_epoch = false;
+        opt.backend = path;
+        const auto t0 = std::chrono::steady_clock::now();
+        train(m, data, opt, stdout);
+        if (r > 0) t.push_back(seconds_since(t0));
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+double measure_peak(const Backend& simd) {
+    const CpuKernels* k = simd.kernels();
+    if (k == nullptr) return 0;
+    float sink;
+    k->fma_loop(1000000, &sink);  // warm-up: clocks up
+    const auto t0 = std::chrono::steady_clock::now();
+    const double flops = k->fma_loop(40000000, &sink);
+    return flops / seconds_since(t0) / 1e9;
+}
+
+std::map<std::string, double> torch_times(const Options& o) {
+    std::map<std::string, double> times;
+    if (!o.torch || std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) return times;
+    const std::string cmd = "/usr/bin/python3 '" + o.root + "/tests/bench/bench_torch.py' --images " +
+                            std::to_string(o.images) + " --reps " + std::to_string(o.reps) + " --data '" +
+                            (o.data.empty() ? o.root + "/data_fetch/mnist-sample" : o.data) + "'";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) return times;
+    char name[128];
+    double s;
+    while (std::fscanf(p, "%127s %lf", name, &s) == 2) times[name] = s;
+    pclose(p);
+    return times;
+}
+
+double peak_rss_mb() {
+    rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024.0;  // kilobytes on Linux
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+        if (a == "--data") o.data = value();
+        else if (a == "--root") o.root = value();
+        else if (a == "--reps") o.reps = std::max(1, std::atoi(value().c_str()));
+        else if (a == "--images") o.images = std::max(1000, std::atoi(value().c_str()));
+        else if (a == "--ref-images") o.ref_images = std::max(500, std::atoi(value().c_str()));
+        else if (a == "--no-torch") o.torch = false;
+        else {
+            std::fprintf(stderr, "usage: wi_bench [--data DIR] [--reps N] [--images N] [--ref-images N] [--no-torch]\n");
+            return 2;
+        }
+    }
+    try {
+        const MnistData base = o.data.empty() ? load_mnist_dir(o.root + "/data_fetch/mnist-sample", "sample")
+                                              : load_mnist_dir(o.data, "--data");
+        const Backend ref = Backend::reference(), simd = Backend::choose("simd");
+        set_threads(1);
+        const double peak = measure_peak(simd);
+        std::printf("wi benchmark: %d training images per epoch (%s, tiled), median of %d epochs after a warm-up\n",
+                    o.images, o.data.empty() ? "bundled sample" : o.data.c_str(), o.reps);
+        std::printf("paths: %s and %s; one core's measured FMA peak (%s): %.1f GFLOP/s\n", ref.name().c_str(),
+                    simd.name().c_str(), simd.name().c_str(), peak);
+        std::printf("the reference path is timed on %d images and scaled to %d\n", o.ref_images, o.images);
+        const std::map<std::string, double> torch = torch_times(o);
+        std::printf("PyTorch (preloaded tensors, 1 thread): %s\n\n",
+                    torch.empty() ? "skipped (/usr/bin/python3 cannot import torch)" : "measured by tests/bench/bench_torch.py");
+
+        const std::vector<Config> configs = {
+            {"784-32-32-10 none b4", {784, 32, 32, 10}, Activation::None, 4},
+            {"784-32-32-10 none b64", {784, 32, 32, 10}, Activation::None, 64},
+            {"784-256-256-10 relu b64", {784, 256, 256, 10}, Activation::Relu, 64, "kaiming"},
+        };
+        std::printf("| configuration | path | threads | s/epoch | images/s | GFLOP/s | %% peak | vs ref | vs PyTorch |\n");
+        std::printf("|---|---|---|---|---|---|---|---|---|\n");
+        for (const Config& c : configs) {
+            const double flop = flops_per_image(c.arch) * o.images;
+            const double t_ref = time_epoch(c, base, o.ref_images, ref, 1) * o.images / o.ref_images;
+            auto row = [&](const char* path, int threads, double t) {
+                const auto it = torch.find(c.name.substr(0, c.name.find(' ')) + "_" + c.name.substr(c.name.rfind(' ') + 1));
+                char vs_torch[32] = "-";
+                if (it != torch.end()) std::snprintf(vs_torch, sizeof vs_torch, "%.1fx (%.2f s)", it->second / t, it->second);
+                std::printf("| %s | %s | %d | %.3f | %.0f | %.1f | %.0f%% | %.1fx | %s |\n", c.name.c_str(), path, threads, t,
+                            o.images / t, flop / t / 1e9, 100 * flop / t / 1e9 / peak, t_ref / t, vs_torch);
+            };
+            row("ref", 1, t_ref);
+            set_threads(1);
+            row(simd.name().c_str(), 1, time_epoch(c, base, o.images, simd, o.reps));
+            if (c.batch >= 64) {
+                set_threads(2);
+                row(simd.name().c_str(), 2, time_epoch(c, base, o.images, simd, o.reps));
+                set_threads(1);
+            }
+            std::fflush(stdout);
+        }
+
+        // --compare of 10 inits, 1 epoch, batch 4: runs in parallel, one per thread
+        MnistData full;
+        full.train = tile(base.train, o.images);
+        full.test = base.test;
+        const Probe probe = make_probe(full.train);
+        const char* inits[] = {"xavier", "kaiming", "default", "zeros", "constant", "randn",
+                               "orthogonal", "lsuv", "lecun_normal", "trunc_normal:std=0.02"};
+        std::vector<RunSetup> setups;
+        for (const char* init : inits) {
+            RunSetup s;
+            s.label = init;
+            s.spec = parse_init(init);
+            s.arch = {784, 32, 32, 10};
+            s.opt.epochs = 1;
+            s.opt.backend = simd;
+            s.opt.test_each_epoch = false;
+            setups.push_back(s);
+        }
+        double t_compare[3] = {};
+        for (int threads : {1, 2}) {
+            set_threads(threads);
+            const auto t0 = std::chrono::steady_clock::now();
+            run_compare(setups, full, probe);
+            t_compare[threads] = seconds_since(t0);
+        }
+        std::printf("\n--compare of 10 inits, 1 epoch, batch 4, %s: %.2f s on 1 thread, %.2f s on 2: %.2fx\n",
+                    simd.name().c_str(), t_compare[1], t_compare[2], t_compare[1] / t_compare[2]);
+
+        // denormals: the notebook's 1e-8 weights against xavier on the seed configuration
+        set_threads(1);
+        Config unusual = configs[0], xavier = configs[0];
+        unusual.init = "unusual:huge=1e-8";  // every weight randn * 1e-8: products land in denormal range
+        const double t_unusual = time_epoch(unusual, base, o.images, simd, o.reps);
+        const double t_xavier = time_epoch(xavier, base, o.images, simd, o.reps);
+        std::printf("tiny weights (unusual:huge=1e-8, all randn*1e-8) vs xavier, seed configuration: %.3f s vs %.3f s: %.2fx\n",
+                    t_unusual, t_xavier, t_unusual / t_xavier);
+        std::printf("peak RSS of this benchmark process: %.0f MB\n", peak_rss_mb());
+    } catch (const Error& e) {
+        std::fprintf(stderr, "wi_bench: %s\n", e.what());
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,197 @@
+// test_simd.cpp - every SIMD twin against the reference loops: kernels on awkward shapes, 100
+// training steps side by side on every activation, and one epoch's accuracy.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "backend.h"
+#include "cpu/kernels.h"
+#include "cpu/mlp_fast.h"
+#include "data/mnist.h"
+#include "init.h"
+#include "nn/activation.h"
+#include "nn/cross_entropy.h"
+#include "nn/linear.h"
+#include "test_util.h"
+#include "train/layer_stats.h"
+#include "train/trainer.h"
+
+using namespace wi;
+
+namespace {
+
+// A float sum of n products differs from the exact one by at most about n * 2^-24 times the
+// sum of the products' magnitudes, whatever the order; for the 784-term sums here that bound is
+// 5e-5, and summation errors behave like a random walk (about sqrt(n) * 2^-24 = 2e-6). The
+// twins must agree with the reference to 1e-5 of the sum of magnitudes, per element.
+constexpr double kKernelTol = 1e-5;
+// Trajectories: outputs and gradients within 1e-5 of the reference's largest, for 100 steps.
+constexpr double kStepTol = 1e-5;
+constexpr int kSteps = 100;
+
+std::vector<const CpuKernels*> supported() {
+    std::vector<const CpuKernels*> k;
+    if (cpu_has_avx2_fma()) k.push_back(&cpu_kernels_avx2());
+    if (cpu_has_avx512()) k.push_back(&cpu_kernels_avx512());
+    return k;
+}
+
+std::vector<float> randn(std::size_t n, Rng& rng) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = static_cast<float>(rng.normal());
+    return v;
+}
+
+// max over elements of |a - b| / scale[i]
+double worst(const std::vector<float>& a, const std::vector<float>& b, const std::vector<double>& scale) {
+    double w = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) w = std::max(w, std::abs(static_cast<double>(a[i]) - b[i]) / scale[i]);
+    return w;
+}
+
+double max_abs(const float* v, std::size_t n) {
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::abs(static_cast<double>(v[i])));
+    return m;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(simd_twins)
+
+BOOST_AUTO_TEST_CASE(kernels_match_reference_on_awkward_shapes) {
+    BOOST_TEST_REQUIRE(!supported().empty(), "this CPU has neither AVX2+FMA nor AVX-512: nothing to test");
+    const int Bs[] = {1, 3, 4, 5, 17, 64}, ins[] = {1, 7, 16, 33, 784}, outs[] = {1, 3, 10, 32, 33};
+    Rng rng(21);
+    for (const CpuKernels* k : supported())
+        for (int B : Bs)
+            for (int in : ins)
+                for (int out : outs) {
+                    const auto x = randn(B * in, rng), W = randn(out * in, rng), b = randn(out, rng), dy = randn(B * out, rng);
+                    std::vector<float> y_ref(B * out), y(B * out), dW_ref(out * in), dW(out * in), db_ref(out), db(out),
+                        dx_ref(B * in), dx(B * in);
+                    linear_forward(y_ref.data(), x.data(), W.data(), b.data(), B, in, out);
+                    linear_backward(dW_ref.data(), db_ref.data(), dx_ref.data(), dy.data(), x.data(), W.data(), B, in, out);
+                    k->linear_forward(y.data(), x.data(), W.data(), b.data(), B, in, out);
+                    k->linear_backward_input(dx.data(), dy.data(), W.data(), B, in, out);
+                    k->linear_backward_weights(dW.data(), db.data(), dy.data(), x.data(), B, in, out);
+                    // the sums of magnitudes each element is made of
+                    std::vector<double> sy(B * out, 0), sdx(B * in, 0), sdw(out * in, 0), sdb(out, 0);
+                    for (int n = 0; n < B; ++n)
+                        for (int o = 0; o < out; ++o) {
+                            sy[n * out + o] += std::abs(b[o]);
+                            sdb[o] += std::abs(dy[n * out + o]);
+                            for (int i = 0; i < in; ++i) {
+                                const double xw = std::abs(x[n * in + i] * W[o * in + i]);
+                                const double gx = std::abs(dy[n * out + o] * x[n * in + i]);
+                                const double gw = std::abs(dy[n * out + o] * W[o * in + i]);
+                                sy[n * out + o] += xw;
+                                sdw[o * in + i] += gx;
+                                sdx[n * in + i] += gw;
+                            }
+                        }
+                    const std::string what = std::string(k->name) + " B=" + std::to_string(B) + " in=" + std::to_string(in) +
+                                             " out=" + std::to_string(out);
+                    BOOST_TEST_REQUIRE(worst(y, y_ref, sy) < kKernelTol, what << " forward");
+                    BOOST_TEST_REQUIRE(worst(dx, dx_ref, sdx) < kKernelTol, what << " dx");
+                    BOOST_TEST_REQUIRE(worst(dW, dW_ref, sdw) < kKernelTol, what << " dW");
+                    BOOST_TEST_REQUIRE(worst(db, db_ref, sdb) < kKernelTol, what << " db");
+                    // fused: W - lr dW, against the reference's W - lr dW_ref
+                    const float lr = 0.01f;
+                    std::vector<float> Wf = W, bf = b, Wr = W, br = b;
+                    k->linear_sgd_fused(Wf.data(), bf.data(), dy.data(), x.data(), B, in, out, lr);
+                    std::vector<double> sw(out * in), sb(out);
+                    for (int i = 0; i < out * in; ++i) {
+                        Wr[i] -= lr * dW_ref[i];
+                        sw[i] = std::abs(W[i]) + lr * sdw[i];
+                    }
+                    for (int o = 0; o < out; ++o) {
+                        br[o] -= lr * db_ref[o];
+                        sb[o] = std::abs(b[o]) + lr * sdb[o];
+                    }
+                    BOOST_TEST_REQUIRE(worst(Wf, Wr, sw) < kKernelTol, what << " fused W");
+                    BOOST_TEST_REQUIRE(worst(bf, br, sb) < kKernelTol, what << " fused b");
+                }
+}
+
+BOOST_AUTO_TEST_CASE(hundred_steps_side_by_side) {
+    const MnistData data = load_mnist_dir(wi_test::sample_dir(), "sample");
+    const int B = 4;
+    for (const CpuKernels* k : supported())
+        for (Activation act : {Activation::None, Activation::Sigmoid, Activation::Tanh, Activation::Relu}) {
+            Mlp ref = make_mlp({784, 32, 32, 10}, act), fast = make_mlp({784, 32, 32, 10}, act);
+            Rng r1(4), r2(4);
+            initialize(ref, parse_init("xavier"), BiasPolicy{}, r1);
+            initialize(fast, parse_init("xavier"), BiasPolicy{}, r2);
+            Workspace wr = make_workspace(ref, B), wf = make_workspace(fast, B);
+            Tensor x(B, 784);
+            std::uint8_t y[B];
+            int idx[B];
+            double worst_out = 0, worst_grad = 0;
+            for (int step = 0; step < kSteps; ++step) {
+                for (int i = 0; i < B; ++i) {
+                    idx[i] = step * B + i;
+                    y[i] = data.train.labels[idx[i]];
+                }
+                normalize_batch(x.data(), data.train, idx, B);
+                // the fast path's outputs and explicit gradients at its own current weights
+                const float* lf = mlp_forward_fast(fast, wf, x.data(), B, *k);
+                std::vector<float> logits_fast(lf, lf + B * 10);
+                std::vector<std::vector<float>> grads_fast;
+                {
+                    Workspace g = make_workspace(fast, B);
+                    mlp_forward_fast(fast, g, x.data(), B, *k);
+                    cross_entropy_backward(g.dz[2].data(), g.z[2].data(), y, B, 10);
+                    for (int l = 2; l >= 0; --l) {
+                        Layer& L = fast.layers[l];
+                        const float* in = l == 0 ? x.data() : g.a[l - 1].data();
+                        k->linear_backward_weights(L.dW.data(), L.db.data(), g.dz[l].data(), in, B, L.in, L.out);
+                        if (l > 0) {
+                            k->linear_backward_input(g.dz[l - 1].data(), g.dz[l].data(), L.W.data(), B, L.in, L.out);
+                            activation_backward(g.dz[l - 1].data(), g.dz[l - 1].data(), g.z[l - 1].data(), g.a[l - 1].data(),
+                                                B * L.in, act);
+                        }
+                        grads_fast.emplace_back(L.dW.data(), L.dW.data() + L.dW.size());
+                    }
+                }
+                int c1 = 0, c2 = 0;
+                mlp_train_step(ref, wr, x.data(), y, B, 0.001f, &c1);  // fills ref's dW at its weights
+                mlp_train_step_fast(fast, wf, x.data(), y, B, 0.001f, &c2, *k);
+                BOOST_TEST_REQUIRE(c1 == c2);
+                const float* lr = wr.z[2].data();
+                const double scale_out = max_abs(lr, B * 10);
+                for (int i = 0; i < B * 10; ++i) worst_out = std::max(worst_out, std::abs(lr[i] - logits_fast[i]) / scale_out);
+                for (int l = 0; l < 3; ++l) {
+                    const Tensor& dW = ref.layers[l].dW;
+                    const std::vector<float>& gf = grads_fast[2 - l];
+                    const double scale = max_abs(dW.data(), dW.size());
+                    for (std::size_t i = 0; i < dW.size(); ++i)
+                        worst_grad = std::max(worst_grad, std::abs(dW.data()[i] - gf[i]) / scale);
+                }
+            }
+            BOOST_TEST_MESSAGE(k->name << " " << activation_name(act) << ": outputs " << worst_out << ", gradients " << worst_grad);
+            BOOST_TEST(worst_out < kStepTol, k->name << " " << activation_name(act) << ": outputs off by " << worst_out);
+            BOOST_TEST(worst_grad < kStepTol, k->name << " " << activation_name(act) << ": gradients off by " << worst_grad);
+        }
+}
+
+BOOST_AUTO_TEST_CASE(one_epoch_same_accuracy) {
+    const MnistData data = load_mnist_dir(wi_test::sample_dir(), "sample");
+    for (Activation act : {Activation::None, Activation::Relu}) {
+        double acc[2];
+        for (int path = 0; path < 2; ++path) {
+            Mlp m = make_mlp({784, 32, 32, 10}, act);
+            Rng rng(1);
+            initialize(m, parse_init("xavier"), BiasPolicy{}, rng);
+            TrainOptions opt;
+            opt.epochs = 1;
+            opt.print = false;
+            opt.backend = path == 0 ? Backend::reference() : Backend::choose("simd");
+            acc[path] = train(m, data, opt, stdout).epochs.back().test.accuracy;
+        }
+        BOOST_TEST(std::abs(acc[0] - acc[1]) <= 0.005, activation_name(act) << ": " << acc[0] << " vs " << acc[1]);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
