@@ -8,6 +8,7 @@
 #include "backend.h"
 #include "cpu/kernels.h"
 #include "cpu/mlp_fast.h"
+#include "data/idx.h"
 #include "data/mnist.h"
 #include "init.h"
 #include "nn/activation.h"
@@ -113,6 +114,23 @@ BOOST_AUTO_TEST_CASE(kernels_match_reference_on_awkward_shapes) {
                     BOOST_TEST_REQUIRE(worst(Wf, Wr, sw) < kKernelTol, what << " fused W");
                     BOOST_TEST_REQUIRE(worst(bf, br, sb) < kKernelTol, what << " fused b");
                 }
+}
+
+// The notebook's normalization as one multiply-add, against the reference's exact table.
+BOOST_AUTO_TEST_CASE(normalize_matches_the_table) {
+    Dataset d;
+    d.count = 1;
+    for (int i = 0; i < kImagePixels; ++i) d.pixels.push_back(static_cast<std::uint8_t>(i * 7 % 256));
+    d.labels = {0};
+    const int idx = 0;
+    std::vector<float> ref(kImagePixels);
+    normalize_batch(ref.data(), d, &idx, 1);
+    for (const CpuKernels* k : supported()) {
+        std::vector<float> x(kImagePixels);
+        Backend::choose(k->name).normalize(x.data(), d, &idx, 1);
+        for (int i = 0; i < kImagePixels; ++i)
+            BOOST_TEST_REQUIRE(std::abs(x[i] - ref[i]) <= 2 * 0x1.0p-24 * 2, k->name << " pixel " << int(d.pixels[i]));  // 2 ulp of 1
+    }
 }
 
 BOOST_AUTO_TEST_CASE(hundred_steps_side_by_side) {

@@ -92,6 +92,11 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             const int* idx = order.data() + first;
             opt.backend.normalize(x.data(), train_set, idx, n);
             for (int i = 0; i < n; ++i) y[i] = train_set.labels[idx[i]];
+            // The next batch's images sit at random places in the data set: ask for them now,
+            // so they arrive in cache while this step computes.
+            for (int i = first + n; i < std::min(first + n + B, train_set.count); ++i)
+                for (int off = 0; off < kImagePixels; off += 64)
+                    __builtin_prefetch(train_set.pixels.data() + static_cast<std::size_t>(order[i]) * kImagePixels + off);
             int correct = 0;
             const float loss = opt.backend.train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
             ++step;

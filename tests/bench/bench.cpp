@@ -38,6 +38,8 @@ struct Options {
     int images = 60000;
     int ref_images = 6000;  // the reference path is timed on this many images, then scaled
     bool torch = true;
+    std::string only;     // run only the configurations whose name contains this
+    bool extras = true;   // the compare and denormal measurements
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -146,8 +148,9 @@ int main(int argc, char** argv) {
         else if (a == "--images") o.images = std::max(1000, std::atoi(value().c_str()));
         else if (a == "--ref-images") o.ref_images = std::max(500, std::atoi(value().c_str()));
         else if (a == "--no-torch") o.torch = false;
+        else if (a == "--only") o.only = value(), o.extras = false;
         else {
-            std::fprintf(stderr, "usage: wi_bench [--data DIR] [--reps N] [--images N] [--ref-images N] [--no-torch]\n");
+            std::fprintf(stderr, "usage: wi_bench [--data DIR] [--reps N] [--images N] [--ref-images N] [--no-torch] [--only TEXT]\n");
             return 2;
         }
     }
@@ -174,6 +177,7 @@ int main(int argc, char** argv) {
         std::printf("| configuration | path | threads | s/epoch | images/s | GFLOP/s | %% peak | vs ref | vs PyTorch |\n");
         std::printf("|---|---|---|---|---|---|---|---|---|\n");
         for (const Config& c : configs) {
+            if (!o.only.empty() && c.name.find(o.only) == std::string::npos) continue;
             const double flop = flops_per_image(c.arch) * o.images;
             const double t_ref = time_epoch(c, base, o.ref_images, ref, 1) * o.images / o.ref_images;
             auto row = [&](const char* path, int threads, double t) {
@@ -194,6 +198,7 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
         }
 
+        if (!o.extras) return 0;
         // --compare of 10 inits, 1 epoch, batch 4: runs in parallel, one per thread
         MnistData full;
         full.train = tile(base.train, o.images);
