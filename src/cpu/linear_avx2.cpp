@@ -1,8 +1,11 @@
 // linear_avx2.cpp - the SIMD twins for AVX2 + FMA (8 floats a vector). Compiled with -mavx2 -mfma.
+#include <immintrin.h>
+
 #include "kernels.h"
 
 #define WI_VEC 8
 #define WI_TILE_ROWS 2
+#define WI_SET1 _mm256_set1_ps
 #define WI_NS avx2
 #include "simd_kernels.inc"
 

@@ -1,8 +1,11 @@
 // linear_avx512.cpp - the SIMD twins for AVX-512F (16 floats a vector). Compiled with -mavx512f -mfma.
+#include <immintrin.h>
+
 #include "kernels.h"
 
 #define WI_VEC 16
 #define WI_TILE_ROWS 4
+#define WI_SET1 _mm512_set1_ps
 #define WI_NS avx512
 #include "simd_kernels.inc"
 
