@@ -14,6 +14,7 @@
 #include "error.h"
 #include "fsutil.h"
 #include "init.h"
+#include "interrupt.h"
 #include "plots.h"
 #include "report/progress.h"
 #include "train/compare.h"
@@ -88,6 +89,8 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
     const std::string csv = join_path(cfg.out, "compare.csv");
     write_file_atomic(csv, compare_csv(results));
     std::printf("wrote %s\n", csv.c_str());
+    for (const RunResult& r : results)
+        if (r.report.interrupted_by) return 128 + r.report.interrupted_by;
     return 0;
 }
 
@@ -153,10 +156,11 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
         save_weights(model, cfg.save_weights);
         if (report.diverged) std::printf("note: the saved weights are those of the diverged step (not finite)\n");
     }
-    return 0;
+    return report.interrupted_by ? 128 + report.interrupted_by : 0;
 }
 
 int run(const Config& cfg) {
+    install_interrupt_handlers();
 #ifdef _OPENMP
     if (cfg.threads > 0) omp_set_num_threads(cfg.threads);
 #endif

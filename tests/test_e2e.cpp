@@ -77,6 +77,10 @@ BOOST_AUTO_TEST_CASE(divergence_is_a_result_not_a_crash) {
     BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(contains(r.out, "diverged at step "));
     BOOST_TEST(contains(r.out, "last finite figures"));
+    // a huge learning rate: reported with the step and the layer where non-finite numbers start
+    const RunResult h = run_wi("--init xavier --lr 1e6 --epochs 1 -q --data '" + sample_dir() + "'");
+    BOOST_TEST(h.status == 0, h.err);
+    BOOST_TEST(std::regex_search(h.out, std::regex(R"(diverged at step \d+ \(epoch 1, batch \d+ of 2000\): loss is (nan|inf); first non-finite: (fc\d outputs|the loss alone))")), h.out);
 }
 
 BOOST_AUTO_TEST_CASE(gradient_cell_shows_the_symmetry_problem) {

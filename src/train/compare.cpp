@@ -50,7 +50,9 @@ std::string compare_table(const std::vector<RunResult>& results) {
         const EpochStats* last = rep.epochs.empty() ? nullptr : &rep.epochs.back();
         const long reached = rep.first_step_reaching(kMilestoneAccuracy);
         const std::string at80 = reached < 0 ? "never" : "step " + std::to_string(reached);
-        const std::string div = rep.diverged ? "step " + std::to_string(rep.diverged_step) : "-";
+        const std::string div = rep.diverged         ? "step " + std::to_string(rep.diverged_step)
+                                : rep.interrupted_by ? "stopped " + std::to_string(rep.interrupted_step)
+                                                     : "-";
         char test_acc[32] = "-";
         if (last != nullptr && !rep.diverged) std::snprintf(test_acc, sizeof test_acc, "%.3f", last->test.accuracy);
         std::snprintf(line, sizeof line, "%-*s %11.4g %10.3f %9s %13s %13s %8.2f\n", static_cast<int>(width),

@@ -9,6 +9,7 @@
 #endif
 
 #include "../data/idx.h"
+#include "../interrupt.h"
 #include "../nn/cross_entropy.h"
 #include "../report/progress.h"
 #include "../rng.h"
@@ -18,6 +19,30 @@ namespace wi {
 namespace {
 constexpr int kEvalChunk = 250;  // samples per evaluation chunk (one workspace per thread)
 constexpr std::uint64_t kShuffleStream = 0x53485546464c45ULL;  // "SHUFFLE": keeps shuffling apart from init
+
+bool all_finite(const float* v, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(v[i])) return false;
+    return true;
+}
+
+// After a non-finite loss: the first layer whose outputs this step were not finite, and
+// whether any weights already were. Runs once per run, so it may scan everything.
+std::string locate_fault(const Mlp& m, const Workspace& ws, int B) {
+    std::string where = "the loss alone (every layer's outputs finite)";
+    for (std::size_t l = 0; l < m.layers.size(); ++l)
+        if (!all_finite(ws.z[l].data(), static_cast<std::size_t>(B) * m.layers[l].out)) {
+            where = "fc" + std::to_string(l + 1) + " outputs";
+            break;
+        }
+    std::string weights;
+    for (std::size_t l = 0; l < m.layers.size(); ++l) {
+        const Layer& L = m.layers[l];
+        if (!all_finite(L.W.data(), L.W.size()) || !all_finite(L.b.data(), L.b.size()))
+            weights += (weights.empty() ? "" : ", ") + std::string("fc") + std::to_string(l + 1);
+    }
+    return where + (weights.empty() ? " (weights finite before the step)" : "; non-finite parameters now in " + weights);
+}
 
 // Fisher-Yates with our own generator, so a seed gives the same order everywhere.
 void shuffle(std::vector<int>& order, Rng& rng) {
@@ -80,13 +105,22 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     report.step_loss.reserve(static_cast<std::size_t>(opt.epochs) * batches);  // no growth inside the loop
     report.step_accuracy.reserve(static_cast<std::size_t>(opt.epochs) * batches);
     long step = 0;
-    for (int epoch = 1; epoch <= opt.epochs && !report.diverged; ++epoch) {
+    for (int epoch = 1; epoch <= opt.epochs && !report.diverged && !report.interrupted_by; ++epoch) {
         if (opt.shuffle) shuffle(order, rng);
         Progress bar("Training iteration " + std::to_string(epoch), train_set.count, opt.progress);
         EpochStats st;
         st.epoch = epoch;
         double loss_sum = 0.0, acc_sum = 0.0;
         for (int b = 0; b < batches; ++b) {
+            if (const int sig = interrupt_signal()) {  // asked to stop: at a step boundary, cleanly
+                report.interrupted_by = sig;
+                report.interrupted_step = step;
+                bar.finish();
+                if (opt.print)
+                    std::fprintf(out, "interrupted by %s after step %ld (epoch %d, batch %d of %d)\n", signal_name(sig),
+                                 step, epoch, b, batches);
+                break;
+            }
             const int first = b * B;
             const int n = std::min(B, train_set.count - first);
             const int* idx = order.data() + first;
@@ -107,10 +141,11 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
                 report.diverged_step = step;
                 report.diverged_epoch = epoch;
                 report.diverged_loss = loss;
+                report.fault = locate_fault(m, ws, n);
                 bar.finish();
                 if (opt.print)
-                    std::fprintf(out, "diverged at step %ld (epoch %d, batch %d of %d): loss is %s\n", step, epoch, b + 1,
-                             batches, std::isnan(loss) ? "nan" : "inf");
+                    std::fprintf(out, "diverged at step %ld (epoch %d, batch %d of %d): loss is %s; first non-finite: %s\n",
+                                 step, epoch, b + 1, batches, std::isnan(loss) ? "nan" : "inf", report.fault.c_str());
                 break;
             }
             loss_sum += loss;
@@ -127,10 +162,17 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             st.loss = loss_sum / st.steps;
             st.accuracy = acc_sum / st.steps;
         }
-        if (report.diverged) {
+        if (report.diverged || report.interrupted_by) {
             if (st.steps > 0 && opt.print)
-                std::fprintf(out, "Epoch %d stopped after %d of %d batches with loss: %.4g and accuracy %.3f (last finite figures)\n",
-                             epoch, st.steps, batches, st.loss, st.accuracy);
+                std::fprintf(out, "Epoch %d stopped after %d of %d batches with loss: %.4g and accuracy %.3f (%s)\n", epoch,
+                             st.steps, batches, st.loss, st.accuracy,
+                             report.diverged ? "last finite figures" : "the epoch's figures so far");
+            if (report.interrupted_by && opt.print) {
+                if (epoch > 1)
+                    std::fprintf(out, "the last complete epoch is epoch %d\n", epoch - 1);
+                else
+                    std::fprintf(out, "no epoch completed\n");
+            }
         } else {
             if (opt.test_each_epoch) {
                 st.test = evaluate(m, data.test, opt.backend);
@@ -142,8 +184,8 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             }
         }
         if (opt.print) std::fflush(out);
-        report.epochs.push_back(st);
-        if (!report.diverged && opt.after_epoch) opt.after_epoch(epoch, m);
+        if (st.steps > 0) report.epochs.push_back(st);
+        if (!report.diverged && !report.interrupted_by && opt.after_epoch) opt.after_epoch(epoch, m);
     }
     return report;
 }

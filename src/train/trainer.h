@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "../backend.h"
@@ -53,6 +54,9 @@ struct TrainReport {
     long diverged_step = 0;  // 1-based global step whose loss was not finite
     int diverged_epoch = 0;
     float diverged_loss = 0;  // the NaN or Inf itself
+    std::string fault;        // where the first non-finite numbers are, e.g. "fc3 outputs (weights finite)"
+    int interrupted_by = 0;   // the signal (SIGINT, SIGTERM) that stopped the run, or 0
+    long interrupted_step = 0;  // steps completed when it stopped
 
     // The first step at which test accuracy reached `level`, or -1 if it never did.
     long first_step_reaching(double level) const;
@@ -63,7 +67,9 @@ struct TrainReport {
 EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend = Backend::reference());
 
 // Trains m on data.train, printing the notebook's line per epoch and the test result to out.
-// A non-finite loss stops the run: "diverged at step S" and the last finite figures.
+// A non-finite loss stops the run: "diverged at step S", where the NaN/Inf first appears,
+// and the last finite figures. SIGINT/SIGTERM (see interrupt.h) stop it at the next step
+// boundary with the figures so far.
 TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::FILE* out);
 
 }  // namespace wi
