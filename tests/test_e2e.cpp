@@ -191,6 +191,18 @@ BOOST_AUTO_TEST_CASE(matches_pytorch, *boost::unit_test::precondition([](boost::
     BOOST_TEST(status == 0, read_file(dir / "log"));
 }
 
+// Every initializer's samples against PyTorch's own, two-sample KS (tests/init_vs_torch.sh).
+BOOST_AUTO_TEST_CASE(initializers_match_pytorch_samples,
+                     *boost::unit_test::precondition([](boost::unit_test::test_unit_id) {
+                         return boost::test_tools::assertion_result(torch_available());
+                     })) {
+    TempDir dir;
+    const std::string cmd = "cd '" + repo_root() + "' && WI_BIN='" + wi_binary() + "' bash tests/init_vs_torch.sh > '" +
+                            (dir / "log") + "' 2>&1";
+    const int status = std::system(cmd.c_str());
+    BOOST_TEST(status == 0, read_file(dir / "log"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(fetch_script)
