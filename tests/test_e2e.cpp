@@ -31,8 +31,6 @@ TrainReport train_seed_config(const std::string& init, std::uint64_t seed = 1) {
     return r;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 bool torch_available() {
     return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0;
 }

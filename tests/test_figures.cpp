@@ -123,21 +123,6 @@ FigureOptions options(const TempDir& dir, const std::string& font = "") {
     return fig;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// run_wi with one more environment variable (e.g. WI_FONT=builtin); stdout only.
-RunResult run_wi_with(const std::string& env, const std::string& args) {
-    TempDir tmp;
-    const std::string cmd = "cd '" + repo_root() + "' && " + env + " WI_NO_FETCH=1 '" + wi_binary() + "' " + args + " >'" +
-                            (tmp / "out") + "' 2>'" + (tmp / "err") + "' </dev/null";
-    const int raw = std::system(cmd.c_str());
-    RunResult r;
-    r.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;
-    r.out = read_file(tmp / "out");
-    r.err = read_file(tmp / "err");
-    return r;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(figures)
@@ -330,7 +315,7 @@ BOOST_AUTO_TEST_CASE(wi_plot_needs_no_data) {
                                "--fan-in 100 --fan-out 10 --out '" + dir.path() + "'");
     BOOST_TEST(c.status == 0, c.err);
     // The built-in font through the environment, as a user without fonts would get it.
-    const RunResult d = run_wi_with("WI_FONT=builtin", "plot sigmoid-grad --out '" + dir.path() + "/builtin'");
+    const RunResult d = run_wi("plot sigmoid-grad --out '" + dir.path() + "/builtin'", "WI_FONT=builtin");
     BOOST_TEST_REQUIRE(d.status == 0, d.err);
     TempDir scratch;  // the panel's place, from the library (same layout, any font)
     check_tick_labels(decode(dir / "builtin/sigmoid_grad.png"), plot_sigmoid_grad(options(scratch, "builtin")).panels.at(0));

@@ -12,8 +12,6 @@ using namespace wi_test;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 std::string data_flags() { return " --no-fetch --data '" + sample_dir() + "'"; }
 
 // The table without its last column (seconds: the one thing that may differ between runs).

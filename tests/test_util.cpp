@@ -73,12 +73,14 @@ std::string wi_binary() {
 #endif
 }
 
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 std::string sample_dir() { return repo_root() + "/data_fetch/mnist-sample"; }
 
-RunResult run_wi(const std::string& args) {
+RunResult run_wi(const std::string& args, const std::string& env) {
     TempDir tmp;
-    const std::string cmd = "cd '" + repo_root() + "' && WI_NO_FETCH=1 '" + wi_binary() + "' " + args + " >'" + (tmp / "out") +
-                            "' 2>'" + (tmp / "err") + "' </dev/null";
+    const std::string cmd = "cd '" + repo_root() + "' && " + env + " WI_NO_FETCH=1 '" + wi_binary() + "' " + args + " >'" +
+                            (tmp / "out") + "' 2>'" + (tmp / "err") + "' </dev/null";
     const int raw = std::system(cmd.c_str());
     RunResult r;
     r.status = (raw != -1 && WIFEXITED(raw)) ? WEXITSTATUS(raw) : -1;

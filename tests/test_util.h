@@ -33,7 +33,10 @@ struct RunResult {
     std::string out, err;
 };
 
-// Runs the wi under test from the repository root with the given arguments (a shell fragment, already quoted).
-RunResult run_wi(const std::string& args);
+// Runs the wi under test from the repository root with the given arguments (a shell fragment,
+// already quoted), with WI_NO_FETCH=1 and any extra environment assignments in env.
+RunResult run_wi(const std::string& args, const std::string& env = "");
+
+bool contains(const std::string& text, const std::string& part);
 
 }  // namespace wi_test
