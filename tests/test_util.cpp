@@ -57,7 +57,10 @@ int count_files(const std::string& dir) {
     return n;
 }
 
+// WI_TEST_ROOT and WI_TEST_BIN in the environment override the built-in paths, for a test
+// binary built on one machine and run on another (tests/gpu_check.sh).
 std::string repo_root() {
+    if (const char* env = std::getenv("WI_TEST_ROOT"); env != nullptr && *env != '\0') return env;
 #ifdef WI_TEST_ROOT
     return WI_TEST_ROOT;
 #else
@@ -66,6 +69,7 @@ std::string repo_root() {
 }
 
 std::string wi_binary() {
+    if (const char* env = std::getenv("WI_TEST_BIN"); env != nullptr && *env != '\0') return env;
 #ifdef WI_TEST_BIN
     return WI_TEST_BIN;
 #else

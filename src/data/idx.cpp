@@ -131,7 +131,9 @@ IdxImages read_idx_images(const std::string& path) {
     if (dims[0] == 0) f.fail("holds no images (count 0)");
     if (dims[1] != kImageSide || dims[2] != kImageSide)
         f.fail("images are " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]) + ", expected 28x28");
-    if (dims[0] > static_cast<std::uint32_t>(INT32_MAX)) f.fail("image count " + std::to_string(dims[0]) + " is too large");
+    if (dims[0] > static_cast<std::uint32_t>(INT32_MAX))
+        f.fail("image count " + std::to_string(dims[0]) + " is too large (the limit is " + std::to_string(kIdxMaxPayload) +
+               " bytes of pixels, " + std::to_string(kIdxMaxPayload / kImagePixels) + " images)");
     IdxImages out;
     out.count = static_cast<int>(dims[0]);
     out.pixels = f.payload(std::uint64_t(dims[0]) * kImagePixels, "pixels");

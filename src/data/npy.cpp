@@ -15,7 +15,13 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicLen = 6;
+// The longest header read (formats 2.0 and 3.0 allow 4 GiB; numpy writes about a hundred bytes).
 constexpr std::size_t kMaxHeader = 1 << 16;
+// The most bytes before the header: magic, version, a 4-byte header length.
+constexpr std::size_t kMaxPreamble = kMagicLen + 2 + 4;
+// A shape may hold at most this many elements (2^31 float32, 8 GiB); a header whose shape is
+// larger, or whose product would overflow, is refused as it is read.
+constexpr long long kMaxElements = 1LL << 31;
 
 std::string shape_text(const std::vector<int>& shape) {
     std::string s = "(";
@@ -59,6 +65,13 @@ std::vector<long long> parse_shape(const std::string& text, const std::string& p
             throw Error(path + ": bad dimension '" + digits + "' in shape " + text);
         dims.push_back(std::stoll(digits));
     }
+    long long elements = 1;
+    for (long long d : dims) {
+        if (d != 0 && elements > kMaxElements / d)
+            throw Error(path + ": shape " + text + " holds more than " + std::to_string(kMaxElements) +
+                        " elements, the limit");
+        elements *= d;
+    }
     return dims;
 }
 
@@ -90,6 +103,16 @@ void read_npy(const std::string& path, Tensor& t, const std::vector<int>& expect
     if (!is_file(path)) throw Error(path + ": no such file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
+    // No valid file for the expected shape is longer than the largest header plus the data, so
+    // a longer one is refused before it is read (and before memory is allocated for it).
+    const std::uint64_t max_bytes = kMaxPreamble + kMaxHeader + std::uint64_t(t.size()) * sizeof(float);
+    in.seekg(0, std::ios::end);
+    const std::streamoff file_bytes = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (file_bytes < 0 || !in) throw Error(path + ": cannot read its size");
+    if (static_cast<std::uint64_t>(file_bytes) > max_bytes)
+        throw Error(path + ": " + std::to_string(file_bytes) + " bytes, over the limit of " + std::to_string(max_bytes) +
+                    " bytes for a float32 array of shape " + shape_text(expected_shape) + " and its header");
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (bytes.size() < kMagicLen + 4 || bytes.compare(0, kMagicLen, kMagic, kMagicLen) != 0)
         throw Error(path + ": not a .npy file (bad magic)");
@@ -105,8 +128,10 @@ void read_npy(const std::string& path, Tensor& t, const std::vector<int>& expect
     } else {
         throw Error(path + ": unsupported .npy format version " + std::to_string(major));
     }
-    if (header_len > kMaxHeader || header_at + header_len > bytes.size())
-        throw Error(path + ": truncated .npy header");
+    if (header_len > kMaxHeader)
+        throw Error(path + ": a .npy header of " + std::to_string(header_len) + " bytes, over the limit of " +
+                    std::to_string(kMaxHeader));
+    if (header_at + header_len > bytes.size()) throw Error(path + ": truncated .npy header");
     const std::string header = bytes.substr(header_at, header_len);
     const std::string descr = dict_value(header, "descr");
     if (descr != "'<f4'" && descr != "'float32'")

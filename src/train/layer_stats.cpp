@@ -86,6 +86,8 @@ std::vector<LayerStats> measure_layers(Mlp& m, const Probe& probe) {
         for (std::size_t i = 0; i < layer.dW.size(); ++i) g += static_cast<double>(layer.dW.data()[i]) * layer.dW.data()[i];
         for (std::size_t i = 0; i < layer.db.size(); ++i) g += static_cast<double>(layer.db.data()[i]) * layer.db.data()[i];
         s.grad_norm = std::sqrt(g);
+        double dz_mean;
+        mean_std(ws.dz[l].data(), n, dz_mean, s.dz_std);
         s.distinct_units = distinct_rows(layer.W, layer.b);
         s.distinct_grads = distinct_rows(layer.dW, layer.db);
     }

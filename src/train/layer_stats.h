@@ -31,6 +31,7 @@ struct LayerStats {
     double w_std = 0;
     double grad_norm = 0;             // || [dW db] ||_F of the mean loss on the probe batch
     double grad_ratio = 0;            // grad_norm / the last layer's
+    double dz_std = 0;                // std of dL/dz over the probe: the back-propagated gradient
     int distinct_units = 0;           // bitwise-distinct rows of [W | b]
     int distinct_grads = 0;           // bitwise-distinct rows of [dW | db]
 };

@@ -9,6 +9,7 @@
 #endif
 
 #include "../data/idx.h"
+#include "../gpu_run.h"
 #include "../interrupt.h"
 #include "../nn/cross_entropy.h"
 #include "../report/progress.h"
@@ -47,6 +48,28 @@ std::string locate_fault(const Mlp& m, const Workspace& ws, int B) {
 // Fisher-Yates with our own generator, so a seed gives the same order everywhere.
 void shuffle(std::vector<int>& order, Rng& rng) {
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+}
+
+// On the GPU: runs the epoch's steps from batch b up to the next point where the loop reads the
+// model (a test-set evaluation, an on_steps call, the epoch's end), at most a 50th of an epoch
+// at a time so the progress bar moves and a signal is answered soon. Their losses and correct
+// counts land in loss and correct. m receives the weights at those points and after a
+// divergence, when ws also receives the diverged step's outputs. Returns the batch after the chunk.
+int run_gpu_chunk(GpuRun& gpu, const TrainOptions& opt, int b, int batches, long step, std::vector<float>& loss,
+                  std::vector<int>& correct, Mlp& m, Workspace& ws) {
+    int end = std::min(batches, b + std::max(1, batches / 50));
+    bool read_m = end == batches;
+    for (const int every : {opt.eval_every, opt.every_steps})
+        if (every > 0 && b + (every - step % every) <= end) {  // the next multiple of every comes first
+            end = static_cast<int>(b + (every - step % every));
+            read_m = true;
+        }
+    loss.resize(end - b);  // allocates in the first chunk only
+    correct.resize(end - b);
+    const int done = gpu.run(b, end - b, loss.data(), correct.data());
+    if (done < end - b) gpu.download_outputs(ws);  // for locate_fault
+    if (read_m || done < end - b) gpu.download(m);
+    return end;
 }
 }  // namespace
 
@@ -104,15 +127,28 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     TrainReport report;
     report.step_loss.reserve(static_cast<std::size_t>(opt.epochs) * batches);  // no growth inside the loop
     report.step_accuracy.reserve(static_cast<std::size_t>(opt.epochs) * batches);
+    // On the GPU the steps run there, a chunk at a time (weights and data stay on the device);
+    // the loop below takes each step's loss and correct count from the chunk.
+    const std::unique_ptr<GpuRun> gpu = opt.epochs > 0 ? opt.backend.gpu_run(m, train_set, B, opt.lr) : nullptr;
+    std::vector<float> gpu_loss;
+    std::vector<int> gpu_correct;
+    int gpu_first = 0, gpu_end = 0;  // the chunk's batches of the epoch
     long step = 0;
-    for (int epoch = 1; epoch <= opt.epochs && !report.diverged && !report.interrupted_by; ++epoch) {
+    bool stop = opt.every_steps > 0 && opt.on_steps && !opt.on_steps(0, m);  // on_steps asked to end the run
+    for (int epoch = 1; epoch <= opt.epochs && !report.diverged && !report.interrupted_by && !stop; ++epoch) {
         if (opt.shuffle) shuffle(order, rng);
+        if (gpu) {
+            gpu->set_order(order);
+            gpu_first = gpu_end = 0;
+        }
         Progress bar("Training iteration " + std::to_string(epoch), train_set.count, opt.progress);
         EpochStats st;
         st.epoch = epoch;
         double loss_sum = 0.0, acc_sum = 0.0;
         for (int b = 0; b < batches; ++b) {
-            if (const int sig = interrupt_signal()) {  // asked to stop: at a step boundary, cleanly
+            const bool boundary = !gpu || b == gpu_end;  // on the GPU: once the chunk's steps are all counted
+            if (const int sig = boundary ? interrupt_signal() : 0) {  // asked to stop: at a step boundary, cleanly
+                if (gpu) gpu->download(m);  // the weights after the last step run
                 report.interrupted_by = sig;
                 report.interrupted_step = step;
                 bar.finish();
@@ -123,16 +159,27 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             }
             const int first = b * B;
             const int n = std::min(B, train_set.count - first);
-            const int* idx = order.data() + first;
-            opt.backend.normalize(x.data(), train_set, idx, n);
-            for (int i = 0; i < n; ++i) y[i] = train_set.labels[idx[i]];
-            // The next batch's images sit at random places in the data set: ask for them now,
-            // so they arrive in cache while this step computes.
-            for (int i = first + n; i < std::min(first + n + B, train_set.count); ++i)
-                for (int off = 0; off < kImagePixels; off += 64)
-                    __builtin_prefetch(train_set.pixels.data() + static_cast<std::size_t>(order[i]) * kImagePixels + off);
             int correct = 0;
-            const float loss = opt.backend.train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
+            float loss = 0.0f;
+            if (gpu) {  // run on the device with the rest of its chunk
+                if (b == gpu_end) {
+                    gpu_first = b;
+                    gpu_end = run_gpu_chunk(*gpu, opt, b, batches, step, gpu_loss, gpu_correct, m, ws);
+                }
+                loss = gpu_loss[b - gpu_first];
+                correct = gpu_correct[b - gpu_first];
+            } else {
+                const int* idx = order.data() + first;
+                opt.backend.normalize(x.data(), train_set, idx, n);
+                for (int i = 0; i < n; ++i) y[i] = train_set.labels[idx[i]];
+                // The next batch's images sit at random places in the data set: ask for them now,
+                // so they arrive in cache while this step computes.
+                for (int i = first + n; i < std::min(first + n + B, train_set.count); ++i)
+                    for (int off = 0; off < kImagePixels; off += 64)
+                        __builtin_prefetch(train_set.pixels.data() + static_cast<std::size_t>(order[i]) * kImagePixels +
+                                           off);
+                loss = opt.backend.train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
+            }
             ++step;
             report.step_loss.push_back(loss);
             report.step_accuracy.push_back(static_cast<float>(correct) / n);
@@ -155,6 +202,10 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             if (opt.eval_every > 0 && step % opt.eval_every == 0 && b + 1 < batches) {
                 const EvalResult r = evaluate(m, data.test, opt.backend);
                 report.test_curve.push_back({step, r.loss, r.accuracy});
+            }
+            if (opt.every_steps > 0 && step % opt.every_steps == 0 && opt.on_steps && !opt.on_steps(step, m)) {
+                stop = true;
+                break;
             }
         }
         bar.finish();

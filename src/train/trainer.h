@@ -25,6 +25,11 @@ struct TrainOptions {
     bool test_each_epoch = true;  // evaluate the test set after each epoch (benchmarks time training alone)
     // Called after every completed epoch (1-based), e.g. for --stats; may read and measure m.
     std::function<void(int epoch, Mlp& m)> after_epoch;
+    // Called with step 0 before the first step, then after every `every_steps` steps (0: never),
+    // e.g. for activation statistics during training; may read and measure m. Returning false
+    // ends the run there (that epoch's figures cover the steps run).
+    int every_steps = 0;
+    std::function<bool(long step, Mlp& m)> on_steps;
 };
 
 struct TestPoint {

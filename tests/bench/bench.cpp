@@ -7,6 +7,8 @@
 // gradient; the first layer has no input gradient) at 2 per multiply-add. The peak is measured
 // here, on this core, by a loop of independent vector FMAs (see fma_loop in simd_kernels.inc).
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,9 +26,11 @@
 #include "data/idx.h"
 #include "data/mnist.h"
 #include "error.h"
+#include "fsutil.h"
 #include "init.h"
 #include "train/compare.h"
 #include "train/trainer.h"
+#include "bench_gpu.h"
 
 using namespace wi;
 
@@ -129,6 +133,32 @@ std::map<std::string, double> torch_times(const Options& o) {
     return times;
 }
 
+// Peak RSS of `wi` itself training one epoch on the tiled data set, written to a temporary
+// directory as IDX files: the memory a user's full-size run needs.
+double wi_peak_rss_mb(const Options& o, const MnistData& base) {
+    char tmpl[] = "/tmp/wi-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return -1;
+    const std::string dir = tmpl;
+    const Dataset train = tile(base.train, o.images);
+    write_file_atomic(dir + "/train-images-idx3-ubyte", idx_images_bytes(train.pixels, train.count));
+    write_file_atomic(dir + "/train-labels-idx1-ubyte", idx_labels_bytes(train.labels));
+    write_file_atomic(dir + "/t10k-images-idx3-ubyte", idx_images_bytes(base.test.pixels, base.test.count));
+    write_file_atomic(dir + "/t10k-labels-idx1-ubyte", idx_labels_bytes(base.test.labels));
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const std::string bin = o.root + "/wi";
+        freopen("/dev/null", "w", stdout);
+        execl(bin.c_str(), bin.c_str(), "--data", dir.c_str(), "--epochs", "1", "-q", "--threads", "1", "--no-fetch",
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    rusage u{};
+    wait4(pid, &status, 0, &u);
+    std::system(("rm -rf '" + dir + "'").c_str());
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? u.ru_maxrss / 1024.0 : -1;
+}
+
 double peak_rss_mb() {
     rusage u;
     getrusage(RUSAGE_SELF, &u);
@@ -198,6 +228,7 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
         }
 
+        gpu_bench(base, o.images, o.reps, o.only, o.extras);  // the GPU rows (bench_gpu.cpp)
         if (!o.extras) return 0;
         // --compare of 10 inits, 1 epoch, batch 4: runs in parallel, one per thread
         MnistData full;
@@ -218,6 +249,8 @@ int main(int argc, char** argv) {
             setups.push_back(s);
         }
         double t_compare[3] = {};
+        set_threads(2);
+        run_compare(setups, full, probe);  // warm-up: page in the data, start the thread pool
         for (int threads : {1, 2}) {
             set_threads(threads);
             const auto t0 = std::chrono::steady_clock::now();
@@ -236,6 +269,11 @@ int main(int argc, char** argv) {
         std::printf("tiny weights (unusual:huge=1e-8, all randn*1e-8) vs xavier, seed configuration: %.3f s vs %.3f s: %.2fx\n",
                     t_unusual, t_xavier, t_unusual / t_xavier);
         std::printf("peak RSS of this benchmark process: %.0f MB\n", peak_rss_mb());
+        const double rss = wi_peak_rss_mb(o, base);
+        if (rss > 0)
+            std::printf("peak RSS of ./wi training one epoch on %d images (seed configuration): %.0f MB\n", o.images, rss);
+        else
+            std::printf("peak RSS of ./wi: not measured (./wi missing or failed; build it with make)\n");
     } catch (const Error& e) {
         std::fprintf(stderr, "wi_bench: %s\n", e.what());
         return 2;
