@@ -100,7 +100,8 @@ Config parse_args(const std::vector<std::string>& args) {
         first = 2;
         const char* const own[] = {"--init", "--init-value", "--bias", "--arch", "--act", "--epochs", "--batch",
                                    "--lr", "--no-shuffle", "--compare", "--explain-init", "--list-inits", "--stats",
-                                   "--plots", "--grads", "--save-init", "--save-weights", "--load-weights"};
+                                   "--plots", "--grads", "--save-init", "--save-weights", "--load-weights",
+                                   "--device"};  // the experiments run on the CPU paths (--kernel)
         for (std::size_t i = first; i < args.size(); ++i)
             for (const char* f : own)
                 if (args[i] == f || args[i].rfind(std::string(f) + "=", 0) == 0)

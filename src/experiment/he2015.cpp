@@ -60,9 +60,12 @@ Verdict judge_he2015(const std::vector<ExperimentRun>& runs, const ExperimentCon
             std::fprintf(out, "%-8s %6d %12.3g %12.3g %10.3g %12.3g %14s %10.4f %9.3f\n", r.arm.label.c_str(), depth, first,
                          top, top / first, std::pow(2.0, -(depth - 2) / 2.0), steps_text(started).c_str(), last, acc);
             const int colour = r.arm.label == "xavier" ? 0 : 1;
-            PlotSeries a{strf("%s, %d layers", r.arm.label.c_str(), depth), {}, {}, {}, colour, false, depth != ctx.sizes.depths.back(), 2.0};
-            for (std::size_t l = 0; l + 1 < s.size(); ++l) a.x.push_back(l + 1.0), a.y.push_back(s[l].a_std);
-            stds.series.push_back(a);
+            // The deepest nets only: with one seed, a shallower net's layers are the deeper one's first layers.
+            if (depth == ctx.sizes.depths.back()) {
+                PlotSeries a{strf("%s, %d layers", r.arm.label.c_str(), depth), {}, {}, {}, colour, false, false, 2.0};
+                for (std::size_t l = 0; l + 1 < s.size(); ++l) a.x.push_back(l + 1.0), a.y.push_back(s[l].a_std);
+                stds.series.push_back(a);
+            }
             PlotSeries c{r.arm.label, {}, smooth, {}, colour, false, false, 2.0};
             for (std::size_t i = 0; i < smooth.size(); ++i) c.x.push_back(i + 1.0);
             loss.series.push_back(c);
@@ -104,8 +107,6 @@ Verdict judge_he2015(const std::vector<ExperimentRun>& runs, const ExperimentCon
     }
     v.reproduced = vanish && stall && deeper_ok;
 
-    if (ctx.sizes.depths.size() > 1)
-        stds.notes.push_back("same seed: a shallower net's layers are the deeper one's first layers (dashed, underneath)");
     std::vector<PlotPanel> panels{stds};
     panels.insert(panels.end(), curves.begin(), curves.end());
     const std::string caption = strf("ReLU MLPs of width %d on %d MNIST digits, biases 0, batch %d, SGD lr %g, seed %llu",

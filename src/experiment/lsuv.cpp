@@ -40,7 +40,7 @@ Verdict judge_lsuv(const std::vector<ExperimentRun>& runs, const ExperimentConte
             if (r == nullptr) continue;
             Mlp m = build_model(experiment_setup(*r, ctx), ctx.probe, nullptr);
             const std::vector<LayerStats> s = measure_layers(m, held_out);
-            PlotSeries vs{r->arm.label, {}, {}, {}, k, true, a == 1, 2.0};
+            PlotSeries vs{r->arm.label, {}, {}, {}, k, a == 0, a == 1, 2.0};  // relu: markers, tanh: dashed
             double lo = INFINITY, hi = 0;
             for (const LayerStats& st : s) {
                 const double v = st.z_std * st.z_std;

@@ -64,8 +64,9 @@ Verdict judge_saxe2014(const std::vector<ExperimentRun>& runs, const ExperimentC
                  "sigma min .. max");
     PlotPanel time{"Learning time against depth", "depth (weight layers)", strf("steps to a training loss of %g", ctx.sizes.stop_loss),
                    false, 0, 0, {}, {}};
-    PlotPanel spectrum{"Singular values at init of W_(L-1) ... W_1", "index (largest first)", "singular value (log scale)",
-                       true, 0, 0, {}, {}};
+    PlotPanel spectrum{"Singular values at init of W_(L-1) ... W_1",
+                       "index, largest first (< 1e-12 of the largest: left out)",
+                       "singular value (log scale)", true, 0, 0, {}, {}};
     double ortho_err = 0;                   // the largest |sigma - 1| of orthogonal's products
     std::vector<double> gauss_cond;         // sigma max / sigma min of the gaussian products, by depth
     std::vector<Best> best[2];
@@ -86,12 +87,8 @@ Verdict judge_saxe2014(const std::vector<ExperimentRun>& runs, const ExperimentC
             // The figure: the full spectrum of the map from the input to the last hidden layer.
             if (k == 0 || d + 1 == ctx.sizes.depths.size()) {
                 std::vector<double> hidden = singular_values(product(m, m.layers.size() - 1));
-                const std::size_t all = hidden.size();
-                hidden.erase(std::remove_if(hidden.begin(), hidden.end(), [&](double x) { return x < kResolved * hidden.front(); }),
-                             hidden.end());
-                if (hidden.size() < all)
-                    spectrum.notes.push_back(strf("depth %d: %zu of %zu values below 1e-12 of the largest, left out", depth,
-                                                  all - hidden.size(), all));
+                const double floor = kResolved * hidden.front();
+                hidden.erase(std::remove_if(hidden.begin(), hidden.end(), [floor](double x) { return x < floor; }), hidden.end());
                 PlotSeries s{k == 0 ? strf("gaussian, depth %d", depth) : "orthogonal, every depth", {}, hidden, {},
                              k == 0 ? static_cast<int>(d) + 2 : 1, false, k == 1, 2.0};
                 for (std::size_t i = 0; i < hidden.size(); ++i) s.x.push_back(i + 1.0);
@@ -109,7 +106,7 @@ Verdict judge_saxe2014(const std::vector<ExperimentRun>& runs, const ExperimentC
     }
     for (int k = 0; k < 2; ++k)
         if (time.series[k].x.size() < ctx.sizes.depths.size())
-            time.notes.push_back(strf("%s: missing depths never reached the loss in %ld steps", inits[k], budget));
+            time.notes.push_back(strf("%s: a missing depth: loss not reached", inits[k]));
 
     // The verdict: orthogonal flat, gaussian growing, orthogonal's spectrum at 1 and gaussian's spreading.
     Verdict v;
