@@ -31,7 +31,14 @@ ifeq ($(SAN),1)
   ifeq ($(origin CXXFLAGS),file)
     CXXFLAGS := -O1
   endif
-  WI_CXXFLAGS += -Wno-maybe-uninitialized
+  ifeq ($(findstring clang,$(shell $(CXX) --version 2>/dev/null)),)
+    WI_CXXFLAGS += -Wno-maybe-uninitialized
+  endif
+  # CPU only unless CUDA=1: the sanitizers do not see into GPU kernels, and ASan's shadow memory
+  # gets in the way of the CUDA runtime.
+  ifeq ($(origin CUDA),undefined)
+    CUDA := 0
+  endif
   SAN_REPORTS = $(abspath $(BUILD))/san-reports
 endif
 
@@ -105,8 +112,9 @@ $(BUILD)/wi_tests: $(TEST_OBJS) $(LIB_OBJS)
 test: $(BIN) $(BUILD)/wi_tests
 	@echo "OpenMP: $(if $(OPENMP_OK),on,off)"
 ifeq ($(SAN),1)
-# Sanitizer reports (of wi_tests and of every wi it runs) go to files, so the tests that check
-# wi's stderr see only wi's own output; any report at all fails the run.
+# AddressSanitizer and leak reports, of wi_tests and of every wi it runs, go to files (so tests
+# that check wi's stderr see only wi's own lines), and any report there fails the run. Undefined
+# behaviour stops the process with status 1 at once (with gcc its report goes to stderr).
 	@rm -rf $(SAN_REPORTS) && mkdir -p $(SAN_REPORTS)
 	@ASAN_OPTIONS=log_path=$(SAN_REPORTS)/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$(SAN_REPORTS)/ubsan \
 	  ./$(BUILD)/wi_tests; status=$$?; \
@@ -126,7 +134,7 @@ FUZZ_HARNESSES := fuzz_idx fuzz_npy
 $(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h $(FUZZ_LIB_SRCS) $(wildcard src/*.h src/data/*.h)
 	@command -v $(FUZZ_CXX) >/dev/null || { echo "fuzz: $(FUZZ_CXX) not found (Debian: clang libclang-rt-dev; make deps installs them)"; exit 1; }
 	@mkdir -p $(dir $@)
-	$(FUZZ_CXX) $(FUZZ_FLAGS) -Isrc tests/fuzz/$*.cpp $(FUZZ_LIB_SRCS) -o $@ $(LDLIBS_WI)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -Isrc tests/fuzz/$*.cpp $(FUZZ_LIB_SRCS) -o $@ -lz
 
 fuzz: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)

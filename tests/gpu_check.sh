@@ -66,8 +66,8 @@ phase "machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv 2>&1 | head -3
 "$NVCC" --version 2>&1 | tail -2
 
-phase "build: make CUDA=1 (at most $(budget 240) s)"
-timeout "$(budget 240)" make -j"$(nproc)" CUDA=1 BUILD="$B" BIN="$B/wi" "$B/wi" "$B/wi_tests" "$B/wi_bench" \
+phase "build: make CUDA=1 (at most $(budget 300) s)"
+timeout "$(budget 300)" make -j"$(nproc)" CUDA=1 BUILD="$B" BIN="$B/wi" "$B/wi" "$B/wi_tests" "$B/wi_bench" \
     >"$LOG/build.log" 2>&1
 build=$?
 grep -E 'error|warning' "$LOG/build.log" | head -20

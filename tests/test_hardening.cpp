@@ -112,6 +112,8 @@ std::vector<BadCase> bad_cases() {
     // Names.
     for (const char* act : {"swish", "''", "NONE", "none,relu", "'relu '"}) add(std::string("--act ") + act, "--act:");
     for (const char* kernel : {"gpu", "''", "avx1024", "SIMD"}) add(std::string("--kernel ") + kernel, "--kernel:");
+    for (const char* device : {"gpu", "''", "CUDA", "cuda:1"}) add(std::string("--device ") + device, "--device:");
+    add("--device", "--device: missing value");
     for (const char* grads : {"--grads=some", "--grads=", "--grads=FULL", "--grads=full=1"}) add(grads, "--grads:");
     for (const char* list : {"''", "','", "xavier,,kaiming", "xavier,bogus", "all,xavier", "xavier:gain=nan", "xavier,"})
         add(std::string("--compare ") + list, "--compare:");
@@ -122,8 +124,16 @@ std::vector<BadCase> bad_cases() {
         add(flag, "unknown flag");
     add("plot", "plot:");
     add("plot bogus", "plot:");
+    add("experiment", "experiment:");
+    add("experiment bogus", "experiment:");
+    for (const char* width : {"0", "-1", "2049", "nan", "abc", "''"}) add(std::string("experiment lsuv --width ") + width, "--width:");
+    add("experiment lsuv --width", "--width: missing value");
+    for (const char* flag : {"--init xavier", "--arch 784,10", "--epochs 1", "--lr 0.1", "--compare xavier,zeros", "--plots"})
+        add(std::string("experiment lsuv ") + flag, std::string(flag).substr(0, std::string(flag).find(' ')) + ": not for");
+    add("--quick", "--quick: only for");
+    add("--width 64", "--width: only for");
     for (const char* flag : {"--plots", "--stats", "--quiet", "--no-shuffle", "--no-fetch", "--list-inits", "--help",
-                             "--version"})
+                             "--version", "--quick"})
         add(std::string(flag) + "=1", std::string(flag) + ": takes no value");
 
     // Paths.
@@ -194,10 +204,11 @@ BOOST_AUTO_TEST_CASE(bad_values_everywhere) {
         ::mkdir(out.c_str(), 0755);
         ::mkdir(dir.c_str(), 0755);
         const std::string args = replace_all(c.args, "@DIR", "'" + dir + "'");
-        // --out goes first (after `plot NAME`, which must lead), so a flag at the end still lacks its value.
+        // --out goes first (after `plot NAME` or `experiment NAME`, which must lead), so a flag at
+        // the end still lacks its value.
         std::string line = "--out '" + out + "' " + args;
-        if (args.rfind("plot", 0) == 0) {
-            const std::size_t name_end = args.find(' ', 5);
+        if (args.rfind("plot", 0) == 0 || args.rfind("experiment", 0) == 0) {
+            const std::size_t name_end = args.find(' ', args.find(' ') + 1);
             line = name_end == std::string::npos ? args + " --out '" + out + "'"
                                                  : args.substr(0, name_end) + " --out '" + out + "'" + args.substr(name_end);
         }

@@ -22,7 +22,8 @@ struct Stopped {
 };
 
 // Starts wi with args, waits until it has printed `ready` on stdout (or a time limit), sends sig.
-Stopped run_and_signal(const std::vector<std::string>& args, const std::string& ready, int sig, const TempDir& dir) {
+Stopped run_and_signal(const std::vector<std::string>& args, const std::string& ready, int sig, const TempDir& dir,
+                       int settle_ms = 200) {
     const std::string out_path = dir / "stdout";
     const pid_t pid = fork();
     if (pid == 0) {
@@ -43,7 +44,7 @@ Stopped run_and_signal(const std::vector<std::string>& args, const std::string& 
     while (read_file(out_path).find(ready) == std::string::npos &&
            std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // well inside the next epoch
+    std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));  // well inside the next steps
     kill(pid, sig);
     int raw = 0;
     waitpid(pid, &raw, 0);
@@ -79,7 +80,7 @@ BOOST_AUTO_TEST_CASE(compare_marks_interrupted_runs) {
     TempDir dir, out;
     const Stopped s = run_and_signal({"--compare", "xavier,zeros", "--epochs", "1000", "--kernel", "ref", "--threads", "2",
                                       "--no-fetch", "--out", out.path(), "--data", sample_dir()},
-                                     "compare:", SIGINT, dir);
+                                     "compare:", SIGINT, dir, 1500);  // a second and a half: several epochs in
     BOOST_TEST(s.status == 130, s.out);
     BOOST_TEST(s.out.find("stopped ") != std::string::npos, s.out);
     BOOST_TEST(read_file(out / "compare.csv").find("\"xavier\",1,") != std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -99,7 +100,9 @@ public:
         std::vector<std::uint8_t> data;
         std::size_t have = 0;
         while (have < n) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(n - have, 1u << 24));
+            // 64 KiB, then doubling up to 16 MiB a step: a lie costs at most 64 KiB or twice what the file holds
+            const std::size_t step = std::min<std::size_t>(std::max<std::size_t>(have, 1u << 16), 1u << 24);
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(n - have, step));
             data.resize(have + want);
             const std::size_t got = read(data.data() + have, want);
             have += got;

@@ -144,6 +144,7 @@ double wi_peak_rss_mb(const Options& o, const MnistData& base) {
     write_file_atomic(dir + "/train-labels-idx1-ubyte", idx_labels_bytes(train.labels));
     write_file_atomic(dir + "/t10k-images-idx3-ubyte", idx_images_bytes(base.test.pixels, base.test.count));
     write_file_atomic(dir + "/t10k-labels-idx1-ubyte", idx_labels_bytes(base.test.labels));
+    std::fflush(nullptr);  // else the child's freopen writes the parent's buffered output a second time
     const pid_t pid = fork();
     if (pid == 0) {
         const std::string bin = o.root + "/wi";
