@@ -15,6 +15,8 @@ namespace wi {
 
 namespace {
 
+constexpr std::uint64_t kIdxReserveLimit = 256ull << 20;
+
 std::uint32_t be32(const unsigned char* p) {
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
 }
@@ -98,6 +100,10 @@ public:
             fail("header claims " + std::to_string(n) + " bytes of data, over the limit of " +
                  std::to_string(kIdxMaxPayload) + " bytes");
         std::vector<std::uint8_t> data;
+        // Address space for the claimed size up to 256 MiB (full MNIST is 47 MB), so the buffer
+        // never moves while it fills: growing by copying would briefly hold the data twice.
+        // Reserving touches no memory; only what is actually read below is paged in.
+        data.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(n, kIdxReserveLimit)));
         std::size_t have = 0;
         while (have < n) {
             // 64 KiB, then doubling up to 16 MiB a step: a lie costs at most 64 KiB or twice what the file holds
