@@ -34,6 +34,23 @@
 
 using namespace wi;
 
+namespace wi {
+
+Dataset tile(const Dataset& d, int n) {
+    Dataset t;
+    t.count = n;
+    t.pixels.resize(static_cast<std::size_t>(n) * kImagePixels);
+    t.labels.resize(n);
+    for (int i = 0; i < n; ++i) {
+        std::copy_n(d.pixels.begin() + static_cast<std::size_t>(i % d.count) * kImagePixels, kImagePixels,
+                    t.pixels.begin() + static_cast<std::size_t>(i) * kImagePixels);
+        t.labels[i] = d.labels[i % d.count];
+    }
+    return t;
+}
+
+}  // namespace wi
+
 namespace {
 
 struct Options {
@@ -58,18 +75,6 @@ void set_threads(int n) {
 #endif
 }
 
-Dataset tile(const Dataset& d, int n) {
-    Dataset t;
-    t.count = n;
-    t.pixels.resize(static_cast<std::size_t>(n) * kImagePixels);
-    t.labels.resize(n);
-    for (int i = 0; i < n; ++i) {
-        std::copy_n(d.pixels.begin() + static_cast<std::size_t>(i % d.count) * kImagePixels, kImagePixels,
-                    t.pixels.begin() + static_cast<std::size_t>(i) * kImagePixels);
-        t.labels[i] = d.labels[i % d.count];
-    }
-    return t;
-}
 
 double flops_per_image(const std::vector<int>& arch) {
     double macs = 0;

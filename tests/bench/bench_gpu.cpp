@@ -34,19 +34,6 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-Dataset tiled(const Dataset& d, int n) {
-    Dataset t;
-    t.count = n;
-    t.pixels.resize(static_cast<std::size_t>(n) * kImagePixels);
-    t.labels.resize(n);
-    for (int i = 0; i < n; ++i) {
-        std::copy_n(d.pixels.begin() + static_cast<std::size_t>(i % d.count) * kImagePixels, kImagePixels,
-                    t.pixels.begin() + static_cast<std::size_t>(i) * kImagePixels);
-        t.labels[i] = d.labels[i % d.count];
-    }
-    return t;
-}
-
 struct GpuConfig {
     std::string name;
     std::vector<int> arch;
@@ -110,7 +97,7 @@ void gpu_bench(const MnistData& base, int images, int reps, const std::string& o
         std::printf("\nGPU: none, skipped (%s)\n", gpu_absence().c_str());
         return;
     }
-    const Dataset set = tiled(base.train, images);
+    const Dataset set = tile(base.train, images);
     std::printf("\nGPU: %s; %d training images per epoch, median of %d epochs after a warm-up, order upload to "
                 "losses back\n",
                 gpu_name().c_str(), images, reps);
@@ -135,7 +122,7 @@ void gpu_bench(const MnistData& base, int images, int reps, const std::string& o
         }
         // the whole of `wi --device cuda` for one epoch: upload, chunks, weights read back
         MnistData data;
-        data.train = tiled(base.train, images);
+        data.train = tile(base.train, images);
         std::vector<double> t;
         for (int r = 0; r <= reps; ++r) {
             Mlp m = model_for(c);
@@ -160,7 +147,7 @@ void gpu_bench(const MnistData& base, int images, int reps, const std::string& o
 
     // --compare of 10 inits on the GPU: each run its own GpuRun and stream, one host thread each
     MnistData full;
-    full.train = tiled(base.train, images);
+    full.train = tile(base.train, images);
     full.test = base.test;
     const Probe probe = make_probe(full.train);
     const char* inits[] = {"xavier", "kaiming", "default", "zeros", "constant", "randn",
