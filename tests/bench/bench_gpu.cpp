@@ -18,6 +18,7 @@
 #endif
 
 #include "backend.h"
+#include "bench_gpu.h"
 #include "data/idx.h"
 #include "data/mnist.h"
 #include "error.h"
