@@ -1,5 +1,6 @@
 #include "idx.h"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -15,7 +16,8 @@ namespace wi {
 
 namespace {
 
-constexpr std::uint64_t kIdxReserveLimit = 256ull << 20;
+constexpr std::uint64_t kIdxReserveLimit = 256ull << 20;  // reserve at most this much up front
+constexpr std::uint64_t kDeflateMaxRatio = 1032;          // deflate never expands beyond ~1032:1
 
 std::uint32_t be32(const unsigned char* p) {
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
@@ -41,6 +43,8 @@ public:
         }
         f_.reset(gzopen(path.c_str(), "rb"));
         if (!f_) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+        struct stat st;
+        file_size_ = ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
     }
 
     // Reads up to n bytes; returns how many came (fewer only at the end of the data).
@@ -100,10 +104,11 @@ public:
             fail("header claims " + std::to_string(n) + " bytes of data, over the limit of " +
                  std::to_string(kIdxMaxPayload) + " bytes");
         std::vector<std::uint8_t> data;
-        // Address space for the claimed size up to 256 MiB (full MNIST is 47 MB), so the buffer
-        // never moves while it fills: growing by copying would briefly hold the data twice.
-        // Reserving touches no memory; only what is actually read below is paged in.
-        data.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(n, kIdxReserveLimit)));
+        // Room for the claimed size at once, so the buffer never moves while it fills (growing by
+        // copying would briefly hold full MNIST twice) - but only as much as the file can hold:
+        // its own size if raw, deflate's best ratio times it if compressed.
+        const std::uint64_t can_hold = gzdirect(f_.get()) ? file_size_ : file_size_ * kDeflateMaxRatio;
+        data.reserve(static_cast<std::size_t>(std::min({n, can_hold, kIdxReserveLimit})));
         std::size_t have = 0;
         while (have < n) {
             // 64 KiB, then doubling up to 16 MiB a step: a lie costs at most 64 KiB or twice what the file holds
@@ -126,6 +131,7 @@ public:
 private:
     std::string path_;
     GzHandle f_;
+    std::uint64_t file_size_ = 0;  // on disk
 };
 
 void put_be32(std::string& out, std::uint32_t v) {
