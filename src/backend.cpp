@@ -17,6 +17,14 @@
 
 namespace wi {
 
+int thread_count() {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
 bool cpu_has_avx2_fma() {
 #ifdef WI_X86
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");

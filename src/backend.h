@@ -49,6 +49,9 @@ private:
     std::string note_;  // why --device auto stayed on the CPU
 };
 
+// OpenMP threads a parallel region would use now (1 without OpenMP).
+int thread_count();
+
 // What the CPU running us supports.
 bool cpu_has_avx2_fma();
 bool cpu_has_avx512();

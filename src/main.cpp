@@ -33,13 +33,6 @@ std::string arch_text(const std::vector<int>& sizes) {
     return s;
 }
 
-int thread_count() {
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 // A file-name-safe form of an init spec: "kaiming_normal:mode=fan_out" -> "kaiming_normal_mode-fan_out"
 std::string file_label(const std::string& spec) {

@@ -57,13 +57,6 @@ TracePoint trace_point(const Mlp& m, Workspace& ws, const Probe& probe, const Ba
     return p;
 }
 
-int thread_count() {
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 std::string list_text(const std::vector<int>& v) {
     std::string s;
