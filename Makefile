@@ -69,13 +69,29 @@ ifeq ($(CUDA),1)
     $(error CUDA=1: no nvcc on PATH or in /usr/local/cuda/bin)
   endif
 endif
-ifneq ($(if $(filter 0,$(CUDA)),,$(NVCC)),)
-  CUDA_HOME := $(patsubst %/bin/nvcc,%,$(NVCC))
+# The runtime's directory comes from nvcc itself (its TOP, as `nvcc -dryrun` reports it), since
+# the nvcc on PATH may be a wrapper script or a link outside the toolkit. No libcudart_static.a
+# there: CUDA=1 stops, the automatic choice builds without CUDA and says so.
+WITH_CUDA := $(if $(filter 0,$(CUDA)),,$(NVCC))
+ifneq ($(WITH_CUDA),)
+  CUDA_TOP := $(shell $(NVCC) -dryrun -x cu -c /dev/null -o /dev/null 2>&1 | sed -n 's/^\#\$$ TOP=//p' | head -n 1)
+  CUDA_LIBDIR := $(patsubst %/,%,$(dir $(firstword $(wildcard \
+      $(CUDA_TOP)/lib64/libcudart_static.a $(CUDA_TOP)/targets/*/lib/libcudart_static.a \
+      $(CUDA_TOP)/lib/libcudart_static.a))))
+  ifeq ($(CUDA_LIBDIR),)
+    ifeq ($(CUDA),1)
+      $(error CUDA=1: $(NVCC) found, but no libcudart_static.a under its toolkit ($(or $(CUDA_TOP),TOP unknown)))
+    endif
+    $(warning $(NVCC) found, but no libcudart_static.a under its toolkit: building without CUDA)
+    WITH_CUDA :=
+  endif
+endif
+ifneq ($(WITH_CUDA),)
   NVCCFLAGS ?= -O3
   WI_NVCCFLAGS := -std=c++17 -MMD -MP -Ikernels -Xcompiler -Wall,-Wextra \
                   -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90]
   KERNEL_OBJS := $(patsubst %.cu,$(BUILD)/%.o,$(wildcard kernels/*.cu))
-  LDLIBS_WI += -L$(CUDA_HOME)/lib64 -L$(CUDA_HOME)/lib -lcudart_static -ldl -lrt -lpthread
+  LDLIBS_WI += -L$(CUDA_LIBDIR) -lcudart_static -ldl -lrt -lpthread
 else
   KERNEL_OBJS := $(BUILD)/kernels/no_cuda.o
 endif
