@@ -117,10 +117,10 @@ const float* Backend::forward(const Mlp& m, Workspace& ws, const float* x, int B
     return kernels_ == nullptr ? mlp_forward(m, ws, x, B) : mlp_forward_fast(m, ws, x, B, *kernels_);
 }
 
-float Backend::train_step(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr,
-                          int* correct) const {
+float Backend::train_step(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct,
+                          const float* next_x, int next_rows) const {
     return kernels_ == nullptr ? mlp_train_step(m, ws, x, y, B, lr, correct)
-                               : mlp_train_step_fast(m, ws, x, y, B, lr, correct, *kernels_);
+                               : mlp_train_step_fast(m, ws, x, y, B, lr, correct, *kernels_, next_x, next_rows);
 }
 
 }  // namespace wi

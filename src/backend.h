@@ -39,7 +39,11 @@ public:
     // x (B,784) = the images idx[0..B) of d, normalized (the reference: normalize_batch)
     void normalize(float* x, const struct Dataset& d, const int* idx, int B) const;
     const float* forward(const Mlp& m, Workspace& ws, const float* x, int B) const;
-    float train_step(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct) const;
+    // One SGD step on x (B rows). next_x, when given, holds the next step's inputs (next_rows
+    // rows), normalized already and left untouched until that step: the SIMD path then computes
+    // their first-layer product during this step's update (see src/cpu/mlp_fast.h).
+    float train_step(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct,
+                     const float* next_x = nullptr, int next_rows = 0) const;
 
 private:
     explicit Backend(const CpuKernels* k) : kernels_(k) {}

@@ -2,6 +2,7 @@
 // training steps side by side on every activation, and one epoch's accuracy.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -113,6 +114,25 @@ BOOST_AUTO_TEST_CASE(kernels_match_reference_on_awkward_shapes) {
                     }
                     BOOST_TEST_REQUIRE(worst(Wf, Wr, sw) < kKernelTol, what << " fused W");
                     BOOST_TEST_REQUIRE(worst(bf, br, sb) < kKernelTol, what << " fused b");
+                    // the same update, then the next batch's product with the updated weights, in one
+                    // pass: for a next batch of B rows (the one-pass kernels) and of another size
+                    for (int Bn : {B, B % 3 + 1}) {
+                        const auto xn = randn(Bn * in, rng);
+                        std::vector<float> Wg = W, bg = b, yn(Bn * out), yn_ref(Bn * out);
+                        k->linear_sgd_fused_forward(Wg.data(), bg.data(), dy.data(), x.data(), B, in, out, lr, yn.data(),
+                                                    xn.data(), Bn);
+                        linear_forward(yn_ref.data(), xn.data(), Wr.data(), br.data(), Bn, in, out);
+                        std::vector<double> syn(Bn * out, 0);
+                        for (int n = 0; n < Bn; ++n)
+                            for (int o = 0; o < out; ++o) {
+                                syn[n * out + o] = sb[o];
+                                for (int i = 0; i < in; ++i) syn[n * out + o] += std::abs(xn[n * in + i]) * sw[o * in + i];
+                            }
+                        const std::string with = what + " Bn=" + std::to_string(Bn);
+                        BOOST_TEST_REQUIRE(worst(Wg, Wr, sw) < kKernelTol, with << " one-pass W");
+                        BOOST_TEST_REQUIRE(worst(bg, br, sb) < kKernelTol, with << " one-pass b");
+                        BOOST_TEST_REQUIRE(worst(yn, yn_ref, syn) < kKernelTol, with << " one-pass next forward");
+                    }
                 }
 }
 
@@ -143,16 +163,22 @@ BOOST_AUTO_TEST_CASE(hundred_steps_side_by_side) {
             initialize(ref, parse_init("xavier"), BiasPolicy{}, r1);
             initialize(fast, parse_init("xavier"), BiasPolicy{}, r2);
             Workspace wr = make_workspace(ref, B), wf = make_workspace(fast, B);
-            Tensor x(B, 784);
+            // as the trainer does: the next batch normalized a step early, so the fast path takes
+            // its first layer from the look-ahead
+            Tensor xs[2] = {Tensor(B, 784), Tensor(B, 784)};
+            const auto load_batch = [&](int s) {  // the images s*B .. s*B+B-1 into xs[s % 2]
+                int idx[B];
+                for (int i = 0; i < B; ++i) idx[i] = s * B + i;
+                normalize_batch(xs[s % 2].data(), data.train, idx, B);
+            };
             std::uint8_t y[B];
-            int idx[B];
             double worst_out = 0, worst_grad = 0;
+            load_batch(0);
             for (int step = 0; step < kSteps; ++step) {
-                for (int i = 0; i < B; ++i) {
-                    idx[i] = step * B + i;
-                    y[i] = data.train.labels[idx[i]];
-                }
-                normalize_batch(x.data(), data.train, idx, B);
+                const Tensor& x = xs[step % 2];
+                if (step + 1 < kSteps) load_batch(step + 1);
+                for (int i = 0; i < B; ++i) y[i] = data.train.labels[step * B + i];
+                const float* next_x = step + 1 < kSteps ? xs[(step + 1) % 2].data() : nullptr;
                 // the fast path's outputs and explicit gradients at its own current weights
                 const float* lf = mlp_forward_fast(fast, wf, x.data(), B, *k);
                 std::vector<float> logits_fast(lf, lf + B * 10);
@@ -175,11 +201,14 @@ BOOST_AUTO_TEST_CASE(hundred_steps_side_by_side) {
                 }
                 int c1 = 0, c2 = 0;
                 mlp_train_step(ref, wr, x.data(), y, B, 0.001f, &c1);  // fills ref's dW at its weights
-                mlp_train_step_fast(fast, wf, x.data(), y, B, 0.001f, &c2, *k);
+                mlp_train_step_fast(fast, wf, x.data(), y, B, 0.001f, &c2, *k, next_x, B);
+                BOOST_TEST_REQUIRE(wf.ahead_x == next_x);
                 BOOST_TEST_REQUIRE(c1 == c2);
                 const float* lr = wr.z[2].data();
                 const double scale_out = max_abs(lr, B * 10);
-                for (int i = 0; i < B * 10; ++i) worst_out = std::max(worst_out, std::abs(lr[i] - logits_fast[i]) / scale_out);
+                for (int i = 0; i < B * 10; ++i)  // both the step's logits and a plain forward pass's
+                    worst_out = std::max({worst_out, std::abs(lr[i] - logits_fast[i]) / scale_out,
+                                          std::abs(lr[i] - wf.z[2].data()[i]) / scale_out});
                 for (int l = 0; l < 3; ++l) {
                     const Tensor& dW = ref.layers[l].dW;
                     const std::vector<float>& gf = grads_fast[2 - l];

@@ -17,6 +17,10 @@ struct CpuKernels {
     void (*linear_backward_weights)(float* dW, float* db, const float* dy, const float* x, int B, int in, int out);
     // W -= lr dy^T x, b -= lr sum_n dy: the weight gradient fused into SGD, dW never stored
     void (*linear_sgd_fused)(float* W, float* b, const float* dy, const float* x, int B, int in, int out, float lr);
+    // linear_sgd_fused, then yn (Bn,out) = xn (Bn,in) W^T + b with the updated W and b: the
+    // first layer's update and the next batch's forward product in one pass over W
+    void (*linear_sgd_fused_forward)(float* W, float* b, const float* dy, const float* x, int B, int in, int out,
+                                     float lr, float* yn, const float* xn, int Bn);
     // x (n) = p * (2/255) - 1: the notebook's normalization of n pixels    twin of normalize_batch's table
     void (*normalize_pixels)(float* x, const unsigned char* p, int n);
     // For benchmarks: `iterations` rounds of independent vector FMAs, nothing but the FMA units

@@ -12,7 +12,8 @@
 namespace wi {
 const CpuKernels& cpu_kernels_avx2() {
     static const CpuKernels k = {"avx2", avx2::linear_forward, avx2::linear_backward_input,
-                                 avx2::linear_backward_weights, avx2::linear_sgd_fused, avx2::normalize_pixels,
+                                 avx2::linear_backward_weights, avx2::linear_sgd_fused,
+                                 avx2::linear_sgd_fused_forward, avx2::normalize_pixels,
                                  avx2::fma_loop};
     return k;
 }

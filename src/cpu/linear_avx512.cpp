@@ -12,7 +12,8 @@
 namespace wi {
 const CpuKernels& cpu_kernels_avx512() {
     static const CpuKernels k = {"avx512", avx512::linear_forward, avx512::linear_backward_input,
-                                 avx512::linear_backward_weights, avx512::linear_sgd_fused, avx512::normalize_pixels,
+                                 avx512::linear_backward_weights, avx512::linear_sgd_fused,
+                                 avx512::linear_sgd_fused_forward, avx512::normalize_pixels,
                                  avx512::fma_loop};
     return k;
 }

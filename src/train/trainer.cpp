@@ -117,7 +117,9 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
 
     // Everything a step touches is allocated here, once.
     Workspace ws = make_workspace(m, B);
-    Tensor x(B, kImagePixels);
+    // Two input buffers: the step's own and the next step's, normalized a step early so the
+    // backend may compute the next batch's first layer while it updates that layer.
+    Tensor xs[2] = {Tensor(B, kImagePixels), Tensor(B, kImagePixels)};
     std::vector<std::uint8_t> y(B);
     std::vector<int> order(train_set.count);
     std::iota(order.begin(), order.end(), 0);
@@ -170,15 +172,19 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
                 correct = gpu_correct[b - gpu_first];
             } else {
                 const int* idx = order.data() + first;
-                opt.backend.normalize(x.data(), train_set, idx, n);
+                float* x = xs[b % 2].data();
+                if (b == 0) opt.backend.normalize(x, train_set, idx, n);  // later ones: the step before
                 for (int i = 0; i < n; ++i) y[i] = train_set.labels[idx[i]];
-                // The next batch's images sit at random places in the data set: ask for them now,
-                // so they arrive in cache while this step computes.
-                for (int i = first + n; i < std::min(first + n + B, train_set.count); ++i)
+                const int next_n = std::min(B, train_set.count - (first + n));  // 0 after the last batch
+                float* next_x = next_n > 0 ? xs[(b + 1) % 2].data() : nullptr;
+                if (next_x) opt.backend.normalize(next_x, train_set, idx + n, next_n);
+                // The batch after next sits at random places in the data set: ask for it now,
+                // so it arrives in cache while this step computes.
+                for (int i = first + n + next_n; i < std::min(first + n + next_n + B, train_set.count); ++i)
                     for (int off = 0; off < kImagePixels; off += 64)
                         __builtin_prefetch(train_set.pixels.data() + static_cast<std::size_t>(order[i]) * kImagePixels +
                                            off);
-                loss = opt.backend.train_step(m, ws, x.data(), y.data(), n, opt.lr, &correct);
+                loss = opt.backend.train_step(m, ws, x, y.data(), n, opt.lr, &correct, next_x, next_n);
             }
             ++step;
             report.step_loss.push_back(loss);
@@ -203,9 +209,12 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
                 const EvalResult r = evaluate(m, data.test, opt.backend);
                 report.test_curve.push_back({step, r.loss, r.accuracy});
             }
-            if (opt.every_steps > 0 && step % opt.every_steps == 0 && opt.on_steps && !opt.on_steps(step, m)) {
-                stop = true;
-                break;
+            if (opt.every_steps > 0 && step % opt.every_steps == 0 && opt.on_steps) {
+                ws.ahead_x = nullptr;  // on_steps may change the weights: no look-ahead past it
+                if (!opt.on_steps(step, m)) {
+                    stop = true;
+                    break;
+                }
             }
         }
         bar.finish();
