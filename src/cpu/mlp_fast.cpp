@@ -1,5 +1,6 @@
 #include "mlp_fast.h"
 
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 
@@ -9,24 +10,61 @@
 namespace wi {
 
 namespace {
+// Inside a training step, layer l's activations: a[l], or without an activation z[l] itself
+// (the step makes no copy; mlp_forward_fast fills a[l] for its callers, as the reference does).
+float* step_activations(const Mlp& m, Workspace& ws, int l) {
+    return m.act == Activation::None ? ws.z[l].data() : ws.a[l].data();
+}
+
 // The forward pass; with first_done, ws.z[0] already holds the first layer's output for x.
-const float* forward(const Mlp& m, Workspace& ws, const float* x, int B, const CpuKernels& k, bool first_done) {
+const float* forward(const Mlp& m, Workspace& ws, const float* x, int B, const CpuKernels& k, bool first_done,
+                     bool in_step) {
     const int last = static_cast<int>(m.layers.size()) - 1;
     const float* input = x;
     for (int l = 0; l <= last; ++l) {
         const Layer& L = m.layers[l];
         if (l > 0 || !first_done) k.linear_forward(ws.z[l].data(), input, L.W.data(), L.b.data(), B, L.in, L.out);
         if (l == last) break;
-        activation_forward(ws.a[l].data(), ws.z[l].data(), B * L.out, m.act);
-        input = ws.a[l].data();
+        if (in_step) {
+            if (m.act != Activation::None) activation_forward(ws.a[l].data(), ws.z[l].data(), B * L.out, m.act);
+            input = step_activations(m, ws, l);
+        } else {
+            activation_forward(ws.a[l].data(), ws.z[l].data(), B * L.out, m.act);
+            input = ws.a[l].data();
+        }
     }
     return ws.z[last].data();
+}
+
+// cross_entropy_forward and cross_entropy_backward (src/nn/cross_entropy.cpp) in one pass, with
+// each logit's exponential computed once: returns the mean of logsumexp(z) - z[y] and writes
+// dz = (softmax(z) - onehot(y)) / B.
+float cross_entropy_fused(float* dlogits, const float* logits, const std::uint8_t* y, int B, int C, int* correct) {
+    const float inv_b = 1.0f / static_cast<float>(B);
+    double total = 0.0;
+    int hits = 0;
+    for (int n = 0; n < B; ++n) {
+        const float* z = logits + n * C;
+        float* dz = dlogits + n * C;
+        const int best = argmax(z, C);
+        const float m = z[best];
+        float sum = 0.0f;
+        for (int c = 0; c < C; ++c) {
+            dz[c] = std::exp(z[c] - m);
+            sum += dz[c];
+        }
+        total += static_cast<double>(m + std::log(sum) - z[y[n]]);
+        hits += best == y[n];
+        for (int c = 0; c < C; ++c) dz[c] = (dz[c] / sum - (c == y[n] ? 1.0f : 0.0f)) * inv_b;
+    }
+    if (correct != nullptr) *correct = hits;
+    return static_cast<float>(total / B);
 }
 }  // namespace
 
 const float* mlp_forward_fast(const Mlp& m, Workspace& ws, const float* x, int B, const CpuKernels& k) {
     if (B > ws.max_batch) throw std::invalid_argument("mlp_forward_fast: batch larger than the workspace");
-    return forward(m, ws, x, B, k, false);
+    return forward(m, ws, x, B, k, false, false);
 }
 
 float mlp_train_step_fast(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct,
@@ -38,17 +76,17 @@ float mlp_train_step_fast(Mlp& m, Workspace& ws, const float* x, const std::uint
     // the weights as they are now), take it instead of computing it again.
     const bool ahead = x != nullptr && x == ws.ahead_x && B == ws.ahead_rows;
     if (ahead) std::swap(ws.z[0], ws.ahead);
-    const float* logits = forward(m, ws, x, B, k, ahead);
+    const float* logits = forward(m, ws, x, B, k, ahead, true);
     ws.ahead_x = nullptr;
-    const float loss = cross_entropy_forward(logits, y, B, m.sizes.back(), correct);
-    cross_entropy_backward(ws.dz[last].data(), logits, y, B, m.layers[last].out);
+    const float loss = cross_entropy_fused(ws.dz[last].data(), logits, y, B, m.sizes.back(), correct);
     for (int l = last; l >= 0; --l) {
         Layer& L = m.layers[l];
-        const float* input = l == 0 ? x : ws.a[l - 1].data();
+        const float* input = l == 0 ? x : step_activations(m, ws, l - 1);
         if (l > 0) {  // dL/da[l-1] = dz[l] W, with W as it was in forward ...
             float* dinput = ws.dz[l - 1].data();
             k.linear_backward_input(dinput, ws.dz[l].data(), L.W.data(), B, L.in, L.out);
-            activation_backward(dinput, dinput, ws.z[l - 1].data(), ws.a[l - 1].data(), B * m.layers[l - 1].out, m.act);
+            if (m.act != Activation::None)
+                activation_backward(dinput, dinput, ws.z[l - 1].data(), ws.a[l - 1].data(), B * m.layers[l - 1].out, m.act);
             k.linear_sgd_fused(L.W.data(), L.b.data(), ws.dz[l].data(), input, B, L.in, L.out, lr);
         } else if (next_x != nullptr && next_rows > 0) {
             // ... and only then W -= lr dz[l]^T input, b -= lr sum dz[l]; for the first layer

@@ -53,7 +53,10 @@ void activation_backward(float* dz, const float* da, const float* z, const float
             for (int i = 0; i < n; ++i) dz[i] = da[i] * (1.0f - a[i] * a[i]);
             break;
         case Activation::Relu:  // drelu/dz = 1 if z > 0 else 0 (0 at z = 0, as PyTorch)
-            for (int i = 0; i < n; ++i) dz[i] = z[i] > 0.0f ? da[i] : 0.0f;
+            for (int i = 0; i < n; ++i) {
+                const float g = da[i];  // read either way, so the compiler may make the choice a blend
+                dz[i] = z[i] > 0.0f ? g : 0.0f;
+            }
             break;
     }
 }
