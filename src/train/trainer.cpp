@@ -178,9 +178,10 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
                 const int next_n = std::min(B, train_set.count - (first + n));  // 0 after the last batch
                 float* next_x = next_n > 0 ? xs[(b + 1) % 2].data() : nullptr;
                 if (next_x) opt.backend.normalize(next_x, train_set, idx + n, next_n);
-                // The batch after next sits at random places in the data set: ask for it now,
-                // so it arrives in cache while this step computes.
-                for (int i = first + n + next_n; i < std::min(first + n + next_n + B, train_set.count); ++i)
+                // The batches to come sit at random places in the data set: ask for the one three
+                // steps ahead now, so it is in cache when its turn to be normalized comes (one step
+                // ahead is too late to hide a TLB miss and a memory access behind a batch-4 step).
+                for (int i = first + n + next_n + B; i < std::min(first + n + next_n + 2 * B, train_set.count); ++i)
                     for (int off = 0; off < kImagePixels; off += 64)
                         __builtin_prefetch(train_set.pixels.data() + static_cast<std::size_t>(order[i]) * kImagePixels +
                                            off);
