@@ -55,7 +55,7 @@ namespace {
 
 struct Options {
     std::string data, root = ".";
-    int reps = 3;
+    int reps = 5;
     int images = 60000;
     int ref_images = 6000;  // the reference path is timed on this many images, then scaled
     bool torch = true;
@@ -95,8 +95,12 @@ struct Config {
     std::string init = "xavier";
 };
 
-// Median seconds for one epoch over `images` training images.
-double time_epoch(const Config& c, const MnistData& base, int images, const Backend& path, int reps) {
+struct EpochTimes {
+    double median = 0, best = 0;
+};
+
+// Seconds for one epoch over `images` training images: the median and the fastest of reps.
+EpochTimes time_epochs(const Config& c, const MnistData& base, int images, const Backend& path, int reps) {
     MnistData data;
     data.train = tile(base.train, images);
     std::vector<double> t;
@@ -114,7 +118,11 @@ double time_epoch(const Config& c, const MnistData& base, int images, const Back
         train(m, data, opt, stdout);
         if (r > 0) t.push_back(seconds_since(t0));
     }
-    return median(t);
+    return {median(t), *std::min_element(t.begin(), t.end())};
+}
+
+double time_epoch(const Config& c, const MnistData& base, int images, const Backend& path, int reps) {
+    return time_epochs(c, base, images, path, reps).median;
 }
 
 double measure_peak(const Backend& simd) {
@@ -220,25 +228,29 @@ int main(int argc, char** argv) {
             {"784-32-32-10 none b64", {784, 32, 32, 10}, Activation::None, 64},
             {"784-256-256-10 relu b64", {784, 256, 256, 10}, Activation::Relu, 64, "kaiming"},
         };
-        std::printf("| configuration | path | threads | s/epoch | images/s | GFLOP/s | %% peak | vs ref | vs PyTorch |\n");
-        std::printf("|---|---|---|---|---|---|---|---|---|\n");
+        // The columns after "best" are computed from the median. On a shared machine the fastest
+        // epoch tells what the code does when nothing else runs; the median what a run meets.
+        std::printf("| configuration | path | threads | s/epoch | best | images/s | GFLOP/s | %% peak | vs ref | vs PyTorch |\n");
+        std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
         for (const Config& c : configs) {
             if (!o.only.empty() && c.name.find(o.only) == std::string::npos) continue;
             const double flop = flops_per_image(c.arch) * o.images;
             const double t_ref = time_epoch(c, base, o.ref_images, ref, 1) * o.images / o.ref_images;
-            auto row = [&](const char* path, int threads, double t) {
+            auto row = [&](const char* path, int threads, EpochTimes e) {
+                const double t = e.median;
                 const auto it = torch.find(c.name.substr(0, c.name.find(' ')) + "_" + c.name.substr(c.name.rfind(' ') + 1));
                 char vs_torch[32] = "-";
                 if (it != torch.end()) std::snprintf(vs_torch, sizeof vs_torch, "%.1fx (%.2f s)", it->second / t, it->second);
-                std::printf("| %s | %s | %d | %.3f | %.0f | %.1f | %.0f%% | %.1fx | %s |\n", c.name.c_str(), path, threads, t,
-                            o.images / t, flop / t / 1e9, 100 * flop / t / 1e9 / peak, t_ref / t, vs_torch);
+                std::printf("| %s | %s | %d | %.3f | %.3f | %.0f | %.1f | %.0f%% | %.1fx | %s |\n", c.name.c_str(), path,
+                            threads, t, e.best, o.images / t, flop / t / 1e9, 100 * flop / t / 1e9 / peak, t_ref / t,
+                            vs_torch);
             };
-            row("ref", 1, t_ref);
+            row("ref", 1, {t_ref, t_ref});
             set_threads(1);
-            row(simd.name().c_str(), 1, time_epoch(c, base, o.images, simd, o.reps));
+            row(simd.name().c_str(), 1, time_epochs(c, base, o.images, simd, o.reps));
             if (c.batch >= 64) {
                 set_threads(2);
-                row(simd.name().c_str(), 2, time_epoch(c, base, o.images, simd, o.reps));
+                row(simd.name().c_str(), 2, time_epochs(c, base, o.images, simd, o.reps));
                 set_threads(1);
             }
             std::fflush(stdout);
