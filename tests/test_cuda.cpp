@@ -27,14 +27,14 @@
 #include "train/trainer.h"
 
 using namespace wi;
+using wi_test::kKernelTol;
+using wi_test::max_abs;
+using wi_test::randn;
+using wi_test::worst;
 
 namespace {
 
-// Tolerances. A float sum of n products, in any order and with or without FMA, is within about
-// n * 2^-24 of the sum of the products' magnitudes, and in practice within sqrt(n) * 2^-24 (a
-// random walk): for the 784-term sums here 2e-6. Kernels must agree with their twins to 1e-5
-// of that sum of magnitudes, per element (the SIMD twins' bound, tests/test_simd.cpp).
-constexpr double kKernelTol = 1e-5;
+// Tolerances: kernels as the SIMD twins, kKernelTol (test_util.h); and for
 // expf, logf, tanhf: CUDA's are within 2 ulp (CUDA C Programming Guide, "Mathematical
 // Functions"; no fast-math here), glibc's within 1; sigmoid and tanh and their derivatives then
 // differ by a few ulp of the result, or of da where 1 - a^2 cancels. 1e-6 is eight ulp at 1.
@@ -91,25 +91,6 @@ private:
     T* p_ = nullptr;
     std::size_t n_;
 };
-
-std::vector<float> randn(std::size_t n, Rng& rng, double scale = 1.0) {
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>(scale * rng.normal());
-    return v;
-}
-
-// max over elements of |a - b| / scale[i]
-double worst(const std::vector<float>& a, const std::vector<float>& b, const std::vector<double>& scale) {
-    double w = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) w = std::max(w, std::abs(static_cast<double>(a[i]) - b[i]) / scale[i]);
-    return w;
-}
-
-double max_abs(const float* v, std::size_t n) {
-    double m = 0;
-    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::abs(static_cast<double>(v[i])));
-    return m;
-}
 
 // max |a - b| / max |b|, the parity check's measure
 double rel_diff(const float* a, const float* b, std::size_t n) {
@@ -264,19 +245,11 @@ BOOST_AUTO_TEST_CASE(linear_kernels_match_their_twins, *boost::unit_test::precon
                 CUDA_OK(wi_cuda_linear_backward_input(ddx.get(), ddy.get(), dW_.get(), B, in, out));
                 CUDA_OK(wi_cuda_linear_backward_weights(ddW.get(), ddb.get(), ddy.get(), dx_.get(), B, in, out));
                 const auto y = dy_out.read(), dx = ddx.read(), dW = ddW.read(), db = ddb.read();
-                std::vector<double> sy(B * out, 0), sdx(B * in, 0), sdw(out * in, 0), sdb(out, 0);
-                for (int n = 0; n < B; ++n)
-                    for (int o = 0; o < out; ++o) {
-                        sy[n * out + o] += std::abs(b[o]);
-                        sdb[o] += std::abs(dy[n * out + o]);
-                        for (int i = 0; i < in; ++i) {
-                            sy[n * out + o] += std::abs(x[n * in + i] * W[o * in + i]);
-                            sdw[o * in + i] += std::abs(dy[n * out + o] * x[n * in + i]);
-                            sdx[n * in + i] += std::abs(dy[n * out + o] * W[o * in + i]);
-                        }
-                    }
-                for (auto* s : {&sy, &sdx, &sdw, &sdb})
-                    for (double& v : *s) v = std::max(v, 1e-30);
+                const wi_test::LinearMagnitudes mag = wi_test::linear_magnitudes(x, W, b, dy, B, in, out);
+                const std::vector<double>& sy = mag.y;
+                const std::vector<double>& sdx = mag.dx;
+                const std::vector<double>& sdw = mag.dW;
+                const std::vector<double>& sdb = mag.db;
                 const std::string shape = "B=" + std::to_string(B) + " in=" + std::to_string(in) + " out=" + std::to_string(out);
                 BOOST_TEST_REQUIRE(worst(y, y_ref, sy) < kKernelTol, shape << " forward");
                 BOOST_TEST_REQUIRE(worst(dx, dx_ref, sdx) < kKernelTol, shape << " dx");

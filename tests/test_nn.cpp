@@ -11,8 +11,10 @@
 #include "nn/mlp.h"
 #include "nn/sgd.h"
 #include "rng.h"
+#include "test_util.h"
 
 using namespace wi;
+using wi_test::randn;
 
 namespace {
 
@@ -23,12 +25,6 @@ namespace {
 // factor, a transposed index or an off-by-one (those are errors of order 1).
 constexpr double kFdStep = 1e-2;
 constexpr double kFdTol = 2e-2;
-
-std::vector<float> randn(int n, Rng& rng, double std = 1.0) {
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>(rng.normal() * std);
-    return v;
-}
 
 // Checks d(loss)/d(p[i]) for every i against the analytic gradient g[i].
 void check_gradient(std::vector<float>& p, const std::vector<float>& g, const std::function<double()>& loss,

@@ -20,14 +20,13 @@
 #include "train/trainer.h"
 
 using namespace wi;
+using wi_test::kKernelTol;  // per element, of the sum of magnitudes (test_util.h)
+using wi_test::max_abs;
+using wi_test::randn;
+using wi_test::worst;
 
 namespace {
 
-// A float sum of n products differs from the exact one by at most about n * 2^-24 times the
-// sum of the products' magnitudes, whatever the order; for the 784-term sums here that bound is
-// 5e-5, and summation errors behave like a random walk (about sqrt(n) * 2^-24 = 2e-6). The
-// twins must agree with the reference to 1e-5 of the sum of magnitudes, per element.
-constexpr double kKernelTol = 1e-5;
 // Trajectories: outputs and gradients within 1e-5 of the reference's largest, for 100 steps.
 constexpr double kStepTol = 1e-5;
 constexpr int kSteps = 100;
@@ -37,25 +36,6 @@ std::vector<const CpuKernels*> supported() {
     if (cpu_has_avx2_fma()) k.push_back(&cpu_kernels_avx2());
     if (cpu_has_avx512()) k.push_back(&cpu_kernels_avx512());
     return k;
-}
-
-std::vector<float> randn(std::size_t n, Rng& rng) {
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>(rng.normal());
-    return v;
-}
-
-// max over elements of |a - b| / scale[i]
-double worst(const std::vector<float>& a, const std::vector<float>& b, const std::vector<double>& scale) {
-    double w = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) w = std::max(w, std::abs(static_cast<double>(a[i]) - b[i]) / scale[i]);
-    return w;
-}
-
-double max_abs(const float* v, std::size_t n) {
-    double m = 0;
-    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::abs(static_cast<double>(v[i])));
-    return m;
 }
 
 }  // namespace
@@ -78,21 +58,11 @@ BOOST_AUTO_TEST_CASE(kernels_match_reference_on_awkward_shapes) {
                     k->linear_forward(y.data(), x.data(), W.data(), b.data(), B, in, out);
                     k->linear_backward_input(dx.data(), dy.data(), W.data(), B, in, out);
                     k->linear_backward_weights(dW.data(), db.data(), dy.data(), x.data(), B, in, out);
-                    // the sums of magnitudes each element is made of
-                    std::vector<double> sy(B * out, 0), sdx(B * in, 0), sdw(out * in, 0), sdb(out, 0);
-                    for (int n = 0; n < B; ++n)
-                        for (int o = 0; o < out; ++o) {
-                            sy[n * out + o] += std::abs(b[o]);
-                            sdb[o] += std::abs(dy[n * out + o]);
-                            for (int i = 0; i < in; ++i) {
-                                const double xw = std::abs(x[n * in + i] * W[o * in + i]);
-                                const double gx = std::abs(dy[n * out + o] * x[n * in + i]);
-                                const double gw = std::abs(dy[n * out + o] * W[o * in + i]);
-                                sy[n * out + o] += xw;
-                                sdw[o * in + i] += gx;
-                                sdx[n * in + i] += gw;
-                            }
-                        }
+                    const wi_test::LinearMagnitudes mag = wi_test::linear_magnitudes(x, W, b, dy, B, in, out);
+                    const std::vector<double>& sy = mag.y;
+                    const std::vector<double>& sdx = mag.dx;
+                    const std::vector<double>& sdw = mag.dW;
+                    const std::vector<double>& sdb = mag.db;
                     const std::string what = std::string(k->name) + " B=" + std::to_string(B) + " in=" + std::to_string(in) +
                                              " out=" + std::to_string(out);
                     BOOST_TEST_REQUIRE(worst(y, y_ref, sy) < kKernelTol, what << " forward");

@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -91,6 +93,46 @@ RunResult run_wi(const std::string& args, const std::string& env) {
     r.out = read_file(tmp / "out");
     r.err = read_file(tmp / "err");
     return r;
+}
+
+LinearMagnitudes linear_magnitudes(const std::vector<float>& x, const std::vector<float>& W, const std::vector<float>& b,
+                                   const std::vector<float>& dy, int B, int in, int out) {
+    LinearMagnitudes s;
+    s.y.assign(static_cast<std::size_t>(B) * out, 0.0);
+    s.dx.assign(static_cast<std::size_t>(B) * in, 0.0);
+    s.dW.assign(static_cast<std::size_t>(out) * in, 0.0);
+    s.db.assign(out, 0.0);
+    for (int n = 0; n < B; ++n)
+        for (int o = 0; o < out; ++o) {
+            s.y[n * out + o] += std::abs(b[o]);
+            s.db[o] += std::abs(dy[n * out + o]);
+            for (int i = 0; i < in; ++i) {
+                s.y[n * out + o] += std::abs(x[n * in + i] * W[o * in + i]);
+                s.dW[o * in + i] += std::abs(dy[n * out + o] * x[n * in + i]);
+                s.dx[n * in + i] += std::abs(dy[n * out + o] * W[o * in + i]);
+            }
+        }
+    for (auto* v : {&s.y, &s.dx, &s.dW, &s.db})
+        for (double& e : *v) e = std::max(e, 1e-30);
+    return s;
+}
+
+std::vector<float> randn(std::size_t n, wi::Rng& rng, double scale) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = static_cast<float>(scale * rng.normal());
+    return v;
+}
+
+double worst(const std::vector<float>& a, const std::vector<float>& b, const std::vector<double>& scale) {
+    double w = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) w = std::max(w, std::abs(static_cast<double>(a[i]) - b[i]) / scale[i]);
+    return w;
+}
+
+double max_abs(const float* v, std::size_t n) {
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::abs(static_cast<double>(v[i])));
+    return m;
 }
 
 }  // namespace wi_test

@@ -1,6 +1,11 @@
-// test_util.h - small helpers shared by the test files: temp dirs, files, running ./wi.
+// test_util.h - small helpers shared by the test files: temp dirs, files, running ./wi, random
+// vectors and error measures.
 #pragma once
+#include <cstddef>
 #include <string>
+#include <vector>
+
+#include "rng.h"
 
 namespace wi_test {
 
@@ -38,5 +43,29 @@ struct RunResult {
 RunResult run_wi(const std::string& args, const std::string& env = "");
 
 bool contains(const std::string& text, const std::string& part);
+
+// A float sum of n products differs from the exact one by at most about n * 2^-24 times the
+// sum of the products' magnitudes, whatever the order or FMA use; for the 784-term sums here
+// that bound is 5e-5, and summation errors behave like a random walk (about sqrt(n) * 2^-24 =
+// 2e-6). Every twin of a reference kernel (SIMD, CUDA) must agree with it to 1e-5 of the sum
+// of magnitudes, per element.
+constexpr double kKernelTol = 1e-5;
+
+// For a linear layer y = x W^T + b (x: B x in, W: out x in) and an upstream gradient dy: the
+// sum of the magnitudes of the terms each element of y, dx = dy W, dW = dy^T x and
+// db = sum_n dy is made of (at least 1e-30, so a zero sum still divides) - the scale
+// kKernelTol is relative to.
+struct LinearMagnitudes {
+    std::vector<double> y, dx, dW, db;
+};
+LinearMagnitudes linear_magnitudes(const std::vector<float>& x, const std::vector<float>& W, const std::vector<float>& b,
+                                   const std::vector<float>& dy, int B, int in, int out);
+
+// n draws of N(0, scale^2) from rng, as floats.
+std::vector<float> randn(std::size_t n, wi::Rng& rng, double scale = 1.0);
+// max over elements of |a - b| / scale[i]
+double worst(const std::vector<float>& a, const std::vector<float>& b, const std::vector<double>& scale);
+// max |v[i]|
+double max_abs(const float* v, std::size_t n);
 
 }  // namespace wi_test

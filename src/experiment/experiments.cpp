@@ -5,7 +5,6 @@
 // weight layers, so depth 5 is 4 hidden layers.
 #include "experiments.h"
 
-#include <cstdarg>
 
 #include "../error.h"
 
@@ -118,15 +117,6 @@ const ExperimentRun* find_run(const std::vector<ExperimentRun>& runs, const std:
     for (const ExperimentRun& r : runs)
         if (r.arm.label == label && r.depth == depth && (lr == 0 || r.lr == lr)) return &r;
     return nullptr;
-}
-
-std::string strf(const char* format, ...) {
-    char buf[1024];
-    va_list args;
-    va_start(args, format);
-    std::vsnprintf(buf, sizeof buf, format, args);
-    va_end(args);
-    return buf;
 }
 
 std::vector<double> trailing_mean(const std::vector<float>& v, std::size_t window) {

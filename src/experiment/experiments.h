@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../report/figures.h"
+#include "../strf.h"
 #include "../train/compare.h"
 
 namespace wi {
@@ -109,8 +110,6 @@ Verdict judge_lsuv(const std::vector<ExperimentRun>& runs, const ExperimentConte
 // Shared by the judges: the run of an arm at a depth (and learning rate, when given); nullptr if none.
 const ExperimentRun* find_run(const std::vector<ExperimentRun>& runs, const std::string& label, int depth,
                               double lr = 0);
-// printf into a std::string.
-std::string strf(const char* format, ...) __attribute__((format(printf, 1, 2)));
 // A trailing mean of v over `window` points (fewer at the start), as the training figures draw it.
 std::vector<double> trailing_mean(const std::vector<float>& v, std::size_t window);
 

@@ -49,6 +49,30 @@ Dataset tile(const Dataset& d, int n) {
     return t;
 }
 
+void set_threads(int n) {
+#ifdef _OPENMP
+    omp_set_num_threads(n);
+#else
+    (void)n;
+#endif
+}
+
+std::vector<RunSetup> compare_setups(const Backend& backend) {
+    std::vector<RunSetup> setups;
+    for (const char* init : {"xavier", "kaiming", "default", "zeros", "constant", "randn", "orthogonal", "lsuv",
+                             "lecun_normal", "trunc_normal:std=0.02"}) {
+        RunSetup s;
+        s.label = init;
+        s.spec = parse_init(init);
+        s.arch = {784, 32, 32, 10};
+        s.opt.epochs = 1;
+        s.opt.backend = backend;
+        s.opt.test_each_epoch = false;
+        setups.push_back(s);
+    }
+    return setups;
+}
+
 }  // namespace wi
 
 namespace {
@@ -72,13 +96,6 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void set_threads(int n) {
-#ifdef _OPENMP
-    omp_set_num_threads(n);
-#else
-    (void)n;
-#endif
-}
 
 
 double flops_per_image(const std::vector<int>& arch) {
@@ -263,19 +280,7 @@ int main(int argc, char** argv) {
         full.train = tile(base.train, o.images);
         full.test = base.test;
         const Probe probe = make_probe(full.train);
-        const char* inits[] = {"xavier", "kaiming", "default", "zeros", "constant", "randn",
-                               "orthogonal", "lsuv", "lecun_normal", "trunc_normal:std=0.02"};
-        std::vector<RunSetup> setups;
-        for (const char* init : inits) {
-            RunSetup s;
-            s.label = init;
-            s.spec = parse_init(init);
-            s.arch = {784, 32, 32, 10};
-            s.opt.epochs = 1;
-            s.opt.backend = simd;
-            s.opt.test_each_epoch = false;
-            setups.push_back(s);
-        }
+        const std::vector<RunSetup> setups = compare_setups(simd);
         std::vector<double> t_compare[3];
         set_threads(2);
         run_compare(setups, full, probe);  // warm-up: page in the data, start the thread pool

@@ -13,10 +13,6 @@
 #include <string>
 #include <vector>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "backend.h"
 #include "bench_gpu.h"
 #include "data/idx.h"
@@ -83,13 +79,6 @@ double flops_per_image(const std::vector<int>& arch) {
     return 2 * macs;
 }
 
-void set_threads(int n) {
-#ifdef _OPENMP
-    omp_set_num_threads(n);
-#else
-    (void)n;
-#endif
-}
 
 }  // namespace
 
@@ -151,19 +140,7 @@ void gpu_bench(const MnistData& base, int images, int reps, const std::string& o
     full.train = tile(base.train, images);
     full.test = base.test;
     const Probe probe = make_probe(full.train);
-    const char* inits[] = {"xavier", "kaiming", "default", "zeros", "constant", "randn",
-                           "orthogonal", "lsuv", "lecun_normal", "trunc_normal:std=0.02"};
-    std::vector<RunSetup> setups;
-    for (const char* init : inits) {
-        RunSetup s;
-        s.label = init;
-        s.spec = parse_init(init);
-        s.arch = {784, 32, 32, 10};
-        s.opt.epochs = 1;
-        s.opt.backend = Backend::choose("simd", "cuda");
-        s.opt.test_each_epoch = false;
-        setups.push_back(s);
-    }
+    const std::vector<RunSetup> setups = compare_setups(Backend::choose("simd", "cuda"));
     set_threads(10);
     run_compare(setups, full, probe);  // warm-up
     double t_compare[2] = {};
