@@ -42,7 +42,7 @@ constexpr double kActTol = 1e-6;
 // One training step: z and the weight updates within 1e-5 of the reference's largest (the SIMD
 // twins' bound), once both sides' final rounding of W (at most an ulp of W each) is allowed for.
 constexpr double kStepTol = 1e-5;
-// Many steps: the bound, the same as the PyTorch parity check (tests/torch_parity.sh):
+// Many steps: the GPU path's bound, the same as the PyTorch parity check (tests/torch_parity.sh):
 // final weights within 1e-3 of the largest, test accuracy within half a percent.
 constexpr double kRunTol = 1e-3;
 constexpr double kAccuracyTol = 0.005;
@@ -416,7 +416,7 @@ BOOST_AUTO_TEST_CASE(a_small_epoch_matches_the_reference, *boost::unit_test::pre
         }
 }
 
-// The check: 100 steps of the seed configuration on each variant, final weights within
+// The GPU path's check: 100 steps of the seed configuration on each variant, final weights within
 // 1e-3 of the CPU path.
 BOOST_AUTO_TEST_CASE(hundred_steps_of_the_seed_configuration, *boost::unit_test::precondition(gpu_here)) {
     const Dataset d = head(sample().train, 400);

@@ -17,7 +17,7 @@ constexpr double kSaturatedMean = 0.1;
 // The lower layers "stay near 0.5" (the paper: above 0.5) while the top one saturates: a mean of
 // at least 0.4 each.
 constexpr double kAwakeMean = 0.4;
-// Figs. 6-7 (tanh at init) are shown and measured, not judged: the claim is sec. 3.1's.
+// Figs. 6-7 (tanh at init) are shown and measured, not judged: the claim judged is sec. 3.1's.
 // Back-propagated gradients "shrink towards the input" when the first hidden layer's dL/dz std is
 // below half the top hidden layer's; they "keep their size" within a factor 2 either way. The
 // variance argument of the paper's sec. 4.2 predicts (n Var W)^(L/2) = 3^(-L/2) for the standard
