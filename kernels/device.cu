@@ -1,6 +1,9 @@
 // device.cu - the device as wi sees it: whether there is a usable GPU (no driver and no device
 // both count as "none", so a CUDA build runs anywhere), its name, failures recorded per thread
 // with file and line, and plain device memory for the tests and benchmarks.
+#include <dlfcn.h>
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 
@@ -19,8 +22,20 @@ struct DeviceInfo {
     std::string name;
 };
 
-// Asked once: cudaGetDeviceCount fails with "insufficient driver" without a driver and "no
-// CUDA-capable device" without a GPU; both mean no GPU. The kernels are built for compute
+// Whether an NVIDIA driver is installed at all: its kernel module or its user-space library.
+bool nvidia_driver_present() {
+    struct stat st;
+    if (stat("/proc/driver/nvidia", &st) == 0) return true;
+    if (void* lib = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+        dlclose(lib);
+        return true;
+    }
+    return false;
+}
+
+// Asked once: cudaGetDeviceCount fails with "insufficient driver" both without any driver (the
+// static runtime's answer then) and with one too old, and with "no CUDA-capable device" without
+// a GPU; all mean no GPU, and the reason says which. The kernels are built for compute
 // capability 8.0 and 9.0 (plus PTX for later chips), so device 0 must be 8.0 or newer.
 const DeviceInfo& device_info() {
     static const DeviceInfo info = []() {
@@ -28,7 +43,9 @@ const DeviceInfo& device_info() {
         int n = 0;
         const cudaError_t e = cudaGetDeviceCount(&n);
         if (e != cudaSuccess) {
-            d.reason = std::string("cudaGetDeviceCount: ") + cudaGetErrorString(e);
+            d.reason = e == cudaErrorInsufficientDriver && !nvidia_driver_present()
+                           ? std::string("no NVIDIA driver: neither /proc/driver/nvidia nor libcuda.so.1")
+                           : std::string("cudaGetDeviceCount: ") + cudaGetErrorString(e);
             cudaGetLastError();  // clear it: it is an answer, not a failure
             return d;
         }

@@ -213,7 +213,7 @@ __global__ void __launch_bounds__(kFusedThreads, 1)
                 dr[c] = expf(zr[c] - m);
                 sum += dr[c];
             }
-            row_loss[r] = (m + logf(sum)) - zr[y];  // logsumexp(z) - z[y]
+            row_loss[r] = logf(sum) - (zr[y] - m);  // logsumexp(z) - z[y], m never added back (as the CPU)
             row_hit[r] = best == y;
             for (int c = 0; c < C; ++c) dr[c] = (dr[c] / sum - (c == y ? 1.0f : 0.0f)) * inv_n;
         }

@@ -28,9 +28,15 @@ double parse_double(const std::string& flag, const std::string& text) {
     errno = 0;
     const double v = std::strtod(text.c_str(), &end);
     if (end == text.c_str() || *end != '\0') throw Error(flag + ": '" + text + "' is not a number");
-    if (!std::isfinite(v) || errno == ERANGE) throw Error(flag + ": '" + text + "' is not a finite number");
-    // Values are used as float32: anything larger would silently become infinite.
-    if (std::fabs(v) > FLT_MAX) throw Error(flag + ": " + text + " is beyond float32's range (magnitude at most 3.4e38)");
+    const bool out_of_range = errno == ERANGE;  // strtod: too large for a double, or too small
+    if (std::isnan(v) || (std::isinf(v) && !out_of_range)) throw Error(flag + ": '" + text + "' is not a finite number");
+    // Values are used as float32: anything larger would silently become infinite, and a nonzero
+    // value under float32's smallest normal number would become 0 (the trainer flushes
+    // denormals to zero), so neither is taken.
+    if (std::isinf(v) || std::fabs(v) > FLT_MAX)
+        throw Error(flag + ": " + text + " is too large: beyond float32's range (magnitude at most 3.4e38)");
+    if ((v != 0 && std::fabs(v) < FLT_MIN) || (out_of_range && std::fabs(v) < 1))
+        throw Error(flag + ": " + text + " is too small: it underflows float32 (nonzero magnitudes from 1.2e-38)");
     return v;
 }
 
@@ -207,7 +213,6 @@ Config parse_args(const std::vector<std::string>& args) {
         else if (flag == "--grads") {
             if (!has_inline) c.grads = GradsMode::Summary;
             else if (value == "full") c.grads = GradsMode::Full;
-            else if (value == "summary") c.grads = GradsMode::Summary;
             else throw Error("--grads: unknown mode '" + value + "' (valid: --grads, --grads=full)");
         }
         else if (flag == "--save-weights" || flag == "--save-init" || flag == "--load-weights") {

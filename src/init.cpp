@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "init_samplers.h"
+#include "strf.h"
 
 namespace wi {
 
@@ -280,10 +281,7 @@ InitSpec default_spec(const Initializer& init, const InitOptions& opt) {
     s.init = &init;
     for (const ParamSpec& p : init.params) s.values.emplace_back(p.name, p.default_value);
     if (std::string(init.name) == "constant") {
-        std::ostringstream v;
-        v.precision(17);
-        v << opt.value;
-        s.values[0].second = v.str();
+        s.values[0].second = shortest_double(opt.value);  // 0.1, not 0.10000000000000001
     }
     return s;
 }

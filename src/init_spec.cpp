@@ -26,10 +26,15 @@ double parse_number(const std::string& flag, const std::string& key, const std::
     const double v = std::strtod(text.c_str(), &end);
     if (text.empty() || end == text.c_str() || *end != '\0')
         throw Error(flag + ": " + key + "='" + text + "' is not a number");
-    if (!std::isfinite(v) || errno == ERANGE) throw Error(flag + ": " + key + "='" + text + "' is not a finite number");
-    // Weights are float32: a larger value would silently become infinite.
-    if (std::fabs(v) > FLT_MAX)
-        throw Error(flag + ": " + key + "='" + text + "' is beyond float32's range (magnitude at most 3.4e38)");
+    const bool out_of_range = errno == ERANGE;  // strtod: too large for a double, or too small
+    if (std::isnan(v) || (std::isinf(v) && !out_of_range))
+        throw Error(flag + ": " + key + "='" + text + "' is not a finite number");
+    // Weights are float32: a larger value would silently become infinite, a nonzero one under
+    // float32's smallest normal number 0 (denormals are flushed to zero).
+    if (std::isinf(v) || std::fabs(v) > FLT_MAX)
+        throw Error(flag + ": " + key + "='" + text + "' is too large: beyond float32's range (magnitude at most 3.4e38)");
+    if ((v != 0 && std::fabs(v) < FLT_MIN) || (out_of_range && std::fabs(v) < 1))
+        throw Error(flag + ": " + key + "='" + text + "' is too small: it underflows float32 (nonzero magnitudes from 1.2e-38)");
     return v;
 }
 

@@ -149,7 +149,7 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
     }
     if (!cfg.save_weights.empty()) {
         save_weights(model, cfg.save_weights);
-        if (report.diverged) std::printf("note: the saved weights are those of the diverged step (not finite)\n");
+        if (report.diverged) std::printf("note: the saved weights are those after the diverged step\n");
     }
     return report.interrupted_by ? 128 + report.interrupted_by : 0;
 }

@@ -20,6 +20,8 @@ std::string arch_text(const std::vector<int>& sizes) {
     return s;
 }
 
+}  // namespace
+
 TrainingCurves curves_of(const TrainReport& report) {
     TrainingCurves c;
     c.step_loss.assign(report.step_loss.begin(), report.step_loss.end());
@@ -30,8 +32,7 @@ TrainingCurves curves_of(const TrainReport& report) {
         step += st.steps;
         TrainingCurves::EpochEnd end;
         end.step = step;
-        // the test set is not evaluated after a diverged epoch (the last one)
-        end.has_test = !(report.diverged && e + 1 == report.epochs.size());
+        end.has_test = st.tested;  // not after a divergence or a stop
         end.test_loss = st.test.loss;
         end.test_accuracy = st.test.accuracy;
         c.epochs.push_back(end);
@@ -39,8 +40,6 @@ TrainingCurves curves_of(const TrainReport& report) {
     c.diverged_step = report.diverged ? report.diverged_step : 0;
     return c;
 }
-
-}  // namespace
 
 FigureOptions figure_options(const Config& cfg) {
     FigureOptions fig;

@@ -23,6 +23,10 @@ std::vector<LayerWeights> capture_weights(const Mlp& m);
 void write_run_figures(const Config& cfg, const std::string& name, const std::string& file_label, const InitSpec* spec,
                        const std::vector<LayerWeights>& initial, const TrainReport& report, std::FILE* out);
 
+// A training report as the training figure draws it: the step curves and, at each epoch's
+// end, the test point where the test set was evaluated (none after a stop or a divergence).
+TrainingCurves curves_of(const TrainReport& report);
+
 // Where figures go and which font they use: cfg.out, and WI_FONT from the environment
 // ("builtin" forces the built-in font, a path picks a TrueType file).
 FigureOptions figure_options(const Config& cfg);

@@ -2,6 +2,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 
 namespace wi {
 
@@ -16,6 +17,20 @@ std::string strf(const char* fmt, ...) {
     if (n > 0) std::vsnprintf(&s[0], s.size() + 1, fmt, again);
     va_end(again);
     return s;
+}
+
+std::string shortest_double(double v) {
+    for (int digits = 1;; ++digits) {
+        const std::string s = strf("%.*g", digits, v);
+        if (digits >= 17 || std::strtod(s.c_str(), nullptr) == v) return s;
+    }
+}
+
+std::string shortest_float(float v) {
+    for (int digits = 1;; ++digits) {
+        const std::string s = strf("%.*g", digits, static_cast<double>(v));
+        if (digits >= 9 || std::strtof(s.c_str(), nullptr) == v) return s;
+    }
 }
 
 }  // namespace wi

@@ -53,7 +53,7 @@ float cross_entropy_fused(float* dlogits, const float* logits, const std::uint8_
             dz[c] = std::exp(z[c] - m);
             sum += dz[c];
         }
-        total += static_cast<double>(m + std::log(sum) - z[y[n]]);
+        total += static_cast<double>(std::log(sum) - (z[y[n]] - m));  // as cross_entropy_forward
         hits += best == y[n];
         for (int c = 0; c < C; ++c) dz[c] = (dz[c] / sum - (c == y[n] ? 1.0f : 0.0f)) * inv_b;
     }

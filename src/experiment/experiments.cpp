@@ -38,7 +38,8 @@ std::vector<Experiment> make_table() {
     // He et al.'s 22- and 30-layer comparison, as ReLU MLPs with biases 0 (theirs are conv nets).
     Experiment he{"he2015",
                   "He, Zhang, Ren & Sun 2015, Delving deep into rectifiers, sec. 2.2 Figs. 2-3",
-                  "with ReLU, Xavier's init shrinks the activations by about 2^(-L/2) over L layers (2^-15 at 30): "
+                  "with ReLU, Xavier's init halves the variance at every layer: the top hidden layer's std is about "
+                  "2^(-(L-2)/2) of the first one's in L layers (2^-14 at 30): "
                   "at 30 layers it stalls near ln 10 while Kaiming's trains; at 22 layers Kaiming's converges sooner",
                   {{"xavier", "xavier_normal", "zeros", "relu", true},
                    {"kaiming", "kaiming_normal", "zeros", "relu", true}},

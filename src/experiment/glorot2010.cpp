@@ -80,7 +80,8 @@ Verdict judge_glorot2010(const std::vector<ExperimentRun>& runs, const Experimen
         for (const ExperimentRun& r : runs) {
             if (r.depth != depth || r.arm.act != "sigmoid" || r.trace.empty()) continue;
             const TrainReport& rep = r.result.report;
-            const double acc = rep.epochs.empty() ? 0.0 : rep.epochs.back().test.accuracy;
+            const std::string acc =  // "-" where the test set was not evaluated (a stop, a divergence)
+                !rep.epochs.empty() && rep.epochs.back().tested ? strf("%.3f", rep.epochs.back().test.accuracy) : "-";
             const TracePoint* sat = first_saturated(r, steps_per_epoch);
             const TracePoint& end = r.trace.back();
             std::fprintf(out, "%-18s %6d  %-22s %-40s\n", r.arm.label.c_str(), depth - 1, "init",
@@ -88,8 +89,8 @@ Verdict judge_glorot2010(const std::vector<ExperimentRun>& runs, const Experimen
             if (sat != nullptr)
                 std::fprintf(out, "%-18s %6s  %-22s %-40s\n", "", "", strf("step %ld (top <= %.1f)", sat->step, kSaturatedMean).c_str(),
                              means_text(sat->a_mean).c_str());
-            std::fprintf(out, "%-18s %6s  %-22s %-40s %8.3f\n", "", "", strf("end (step %ld)", end.step).c_str(),
-                         means_text(end.a_mean).c_str(), acc);
+            std::fprintf(out, "%-18s %6s  %-22s %-40s %8s\n", "", "", strf("end (step %ld)", end.step).c_str(),
+                         means_text(end.a_mean).c_str(), acc.c_str());
             panels.push_back(trace_panel(r));
         }
 

@@ -56,10 +56,14 @@ Verdict judge_he2015(const std::vector<ExperimentRun>& runs, const ExperimentCon
             const std::vector<double> smooth = trailing_mean(rep.step_loss, kWindow);
             const long started = first_below(smooth, kStarted * kLn10);
             const double last = smooth.empty() ? NAN : smooth.back();
-            const double acc = rep.epochs.empty() || rep.diverged ? NAN : rep.epochs.back().test.accuracy;
-            std::fprintf(out, "%-8s %6d %12.3g %12.3g %10.3g %12.3g %14s %10.4f %9.3f\n", r.arm.label.c_str(), depth, first,
-                         top, top / first, std::pow(2.0, -(depth - 2) / 2.0), steps_text(started).c_str(), last, acc);
-            const int colour = r.arm.label == "xavier" ? 0 : 1;
+            // the prediction 2^-(L-2)/2 is Xavier's; the test accuracy only where the test set was evaluated
+            const bool xavier = r.arm.label == "xavier";
+            const std::string predicted = xavier ? strf("%.3g", std::pow(2.0, -(depth - 2) / 2.0)) : "-";
+            const std::string acc = !rep.epochs.empty() && rep.epochs.back().tested
+                                        ? strf("%.3f", rep.epochs.back().test.accuracy) : "-";
+            std::fprintf(out, "%-8s %6d %12.3g %12.3g %10.3g %12s %14s %10.4f %9s\n", r.arm.label.c_str(), depth, first,
+                         top, top / first, predicted.c_str(), steps_text(started).c_str(), last, acc.c_str());
+            const int colour = xavier ? 0 : 1;
             // The deepest nets only: with one seed, a shallower net's layers are the deeper one's first layers.
             if (depth == ctx.sizes.depths.back()) {
                 PlotSeries a{strf("%s, %d layers", r.arm.label.c_str(), depth), {}, {}, {}, colour, false, false, 2.0};

@@ -52,10 +52,11 @@ Verdict judge_lsuv(const std::vector<ExperimentRun>& runs, const ExperimentConte
             PlotSeries as{inits[k], {}, {}, {}, k, true, false, 2.0};
             std::string by_epoch;
             for (const EpochStats& e : r->result.report.epochs) {
+                if (!e.tested) continue;  // the test set was not evaluated after a stop or a divergence
                 as.x.push_back(e.epoch), as.y.push_back(e.test.accuracy);
                 by_epoch += strf(" %.3f", e.test.accuracy);
             }
-            if (!r->result.report.epochs.empty() && !r->result.report.diverged)
+            if (!r->result.report.epochs.empty() && r->result.report.epochs.back().tested)
                 final_acc[k] = r->result.report.epochs.back().test.accuracy;
             acc[a].series.push_back(as);
             const double top = s.back().z_std * s.back().z_std;

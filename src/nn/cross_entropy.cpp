@@ -20,8 +20,9 @@ float cross_entropy_forward(const float* logits, const std::uint8_t* targets, in
         const float m = z[m_idx];
         float sum = 0.0f;
         for (int c = 0; c < C; ++c) sum += std::exp(z[c] - m);
-        const float lse = m + std::log(sum);  // logsumexp(z)
-        total += static_cast<double>(lse - z[targets[n]]);  // -log softmax(z)[y] = logsumexp(z) - z[y]
+        // -log softmax(z)[y] = logsumexp(z) - z[y] = log sum exp(z - m) - (z[y] - m). Adding m back
+        // would lose log(sum) to rounding once |m| dwarfs it (tied logits of 1e8 would give 0).
+        total += static_cast<double>(std::log(sum) - (z[targets[n]] - m));
         hits += (m_idx == targets[n]);
     }
     if (correct != nullptr) *correct = hits;

@@ -1,5 +1,6 @@
 #include "mlp.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "cross_entropy.h"
@@ -56,6 +57,24 @@ const float* mlp_forward(const Mlp& m, Workspace& ws, const float* x, int B) {
         input = ws.a[l].data();
     }
     return ws.z[last].data();
+}
+
+long first_non_finite(const float* v, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(v[i])) return static_cast<long>(i);
+    return -1;
+}
+
+std::string first_non_finite(const Mlp& m) {
+    for (std::size_t l = 0; l < m.layers.size(); ++l)
+        for (const char* what : {"weight", "bias"}) {
+            const Tensor& t = what[0] == 'w' ? m.layers[l].W : m.layers[l].b;
+            const long i = first_non_finite(t.data(), t.size());
+            if (i >= 0)
+                return "fc" + std::to_string(l + 1) + "." + what + "[" + std::to_string(i) +
+                       "] = " + (std::isnan(t.data()[i]) ? "nan" : t.data()[i] > 0 ? "inf" : "-inf");
+        }
+    return "";
 }
 
 void mlp_backward(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B) {

@@ -6,7 +6,9 @@
 // for the cross-entropy). This file is the readable reference path: forward, backward and
 // the SGD step as plain calls to the layer functions, no allocation once built.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../tensor.h"
@@ -46,6 +48,12 @@ Workspace make_workspace(const Mlp& m, int max_batch);
 
 // Number of weights and biases in all layers.
 long parameter_count(const Mlp& m);
+
+// The first weight or bias that is not finite, in PyTorch's naming and flat (row-major) index,
+// e.g. "fc2.weight[37] = nan"; "" when every parameter is finite. One pass over the parameters.
+std::string first_non_finite(const Mlp& m);
+// The flat index of the first element of v[0..n) that is not finite, or -1.
+long first_non_finite(const float* v, std::size_t n);
 
 // logits (B, sizes.back()) = the network applied to x (B, sizes[0]). Returns ws.z.back().data().
 const float* mlp_forward(const Mlp& m, Workspace& ws, const float* x, int B);

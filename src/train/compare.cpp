@@ -53,11 +53,15 @@ std::string compare_table(const std::vector<RunResult>& results) {
         const std::string div = rep.diverged         ? "step " + std::to_string(rep.diverged_step)
                                 : rep.interrupted_by ? "stopped " + std::to_string(rep.interrupted_step)
                                                      : "-";
-        char test_acc[32] = "-";
-        if (last != nullptr && !rep.diverged) std::snprintf(test_acc, sizeof test_acc, "%.3f", last->test.accuracy);
-        std::snprintf(line, sizeof line, "%-*s %11.4g %10.3f %9s %13s %13s %8.2f\n", static_cast<int>(width),
-                      r.label.c_str(), last ? last->loss : 0.0, last ? last->accuracy : 0.0, test_acc, at80.c_str(),
-                      div.c_str(), r.seconds);
+        // what was not measured (no step run, the test set not evaluated after a stop) is "-"
+        char train_loss[32] = "-", train_acc[32] = "-", test_acc[32] = "-";
+        if (last != nullptr) {
+            std::snprintf(train_loss, sizeof train_loss, "%.4g", last->loss);
+            std::snprintf(train_acc, sizeof train_acc, "%.3f", last->accuracy);
+            if (last->tested) std::snprintf(test_acc, sizeof test_acc, "%.3f", last->test.accuracy);
+        }
+        std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8.2f\n", static_cast<int>(width),
+                      r.label.c_str(), train_loss, train_acc, test_acc, at80.c_str(), div.c_str(), r.seconds);
         t += line;
     }
     return t;
@@ -68,10 +72,10 @@ std::string compare_csv(const std::vector<RunResult>& results) {
     char line[512];
     for (const RunResult& r : results)
         for (const EpochStats& e : r.report.epochs) {
-            const bool tested = !(r.report.diverged && &e == &r.report.epochs.back());
+            // an epoch whose test set was never evaluated has empty test fields
             std::snprintf(line, sizeof line, "\"%s\",%d,%d,%.6g,%.6g,%s,%s,%ld\n", r.label.c_str(), e.epoch, e.steps,
-                          e.loss, e.accuracy, tested ? std::to_string(e.test.loss).c_str() : "",
-                          tested ? std::to_string(e.test.accuracy).c_str() : "",
+                          e.loss, e.accuracy, e.tested ? std::to_string(e.test.loss).c_str() : "",
+                          e.tested ? std::to_string(e.test.accuracy).c_str() : "",
                           r.report.diverged ? r.report.diverged_step : -1L);
             csv += line;
         }

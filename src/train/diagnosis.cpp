@@ -40,7 +40,10 @@ std::vector<std::string> diagnose(const std::vector<LayerStats>& at_init, const 
             lines.push_back(strf("dead ReLUs: layer %d: %.0f %% of units output 0 for all %d probe images at init",
                                    s.layer, 100 * s.dead, kProbeImages));
     }
-    if (report.diverged)
+    if (report.diverged && !report.bad_parameter.empty())
+        lines.push_back(strf("divergence: parameter %s found at step %ld (epoch %d), the loss still finite",
+                               report.bad_parameter.c_str(), report.diverged_step, report.diverged_epoch));
+    else if (report.diverged)
         lines.push_back(strf("divergence: loss became %s at step %ld (epoch %d)",
                                std::isnan(report.diverged_loss) ? "NaN" : "Inf", report.diverged_step,
                                report.diverged_epoch));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "../rng.h"
+#include "torch_print.h"
 
 namespace wi {
 
@@ -33,42 +34,6 @@ int count_distinct(int n, Same same) {
         distinct += !seen;
     }
     return distinct;
-}
-
-// torch prints at most 1000 elements; beyond that, the first and last 3 of each dimension.
-constexpr std::size_t kSummarizeOver = 1000;
-constexpr int kEdge = 3;
-
-void print_row(const float* v, int n, bool cut, std::FILE* out) {
-    std::fputc('[', out);
-    for (int c = 0; c < n; ++c) {
-        if (cut && c == kEdge && n > 2 * kEdge) {
-            std::fputs(" ...,", out);
-            c = n - kEdge;
-        }
-        std::fprintf(out, "%s% .4e", c ? ", " : "", v[c]);
-    }
-    std::fputc(']', out);
-}
-
-void print_matrix(const Tensor& t, bool as_vector, std::FILE* out) {
-    const bool cut = t.size() > kSummarizeOver;
-    if (as_vector) {
-        std::fputs("tensor(", out);
-        print_row(t.data(), t.cols(), cut, out);
-        std::fputs(")\n", out);
-        return;
-    }
-    std::fputs("tensor([", out);
-    for (int r = 0; r < t.rows(); ++r) {
-        if (cut && r == kEdge && t.rows() > 2 * kEdge) {
-            std::fputs(",\n        ...", out);
-            r = t.rows() - kEdge;
-        }
-        if (r) std::fputs(",\n        ", out);
-        print_row(t.row(r), t.cols(), cut, out);
-    }
-    std::fputs("])\n", out);
 }
 
 void print_summary(const char* name, const Tensor& t, bool as_vector, std::FILE* out) {
@@ -130,9 +95,9 @@ void print_gradients(const Mlp& m, GradsMode mode, std::FILE* out) {
         const std::string b = "fc" + std::to_string(l + 1) + ".bias.grad";
         if (mode == GradsMode::Full) {
             std::fprintf(out, "Layer fc%zu weight gradients:\n", l + 1);
-            print_matrix(L.dW, false, out);
+            std::fputs(torch_text(L.dW, false).c_str(), out);
             std::fprintf(out, "Layer fc%zu bias gradients:\n", l + 1);
-            print_matrix(L.db, true, out);
+            std::fputs(torch_text(L.db, true).c_str(), out);
         }
         print_summary(w.c_str(), L.dW, false, out);
         print_summary(b.c_str(), L.db, true, out);

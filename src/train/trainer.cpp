@@ -136,7 +136,24 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     std::vector<int> gpu_correct;
     int gpu_first = 0, gpu_end = 0;  // the chunk's batches of the epoch
     long step = 0;
-    bool stop = opt.every_steps > 0 && opt.on_steps && !opt.on_steps(0, m);  // on_steps asked to end the run
+    // The loss can stay finite while the parameters are not (ReLU turns NaN activations into 0):
+    // a scan of them wherever the loop reads the model, never per step. True when one is bad.
+    auto parameters_diverged = [&](int epoch, const char* when) {
+        const std::string bad = first_non_finite(m);
+        if (bad.empty()) return false;
+        report.diverged = true;
+        report.diverged_step = step;
+        report.diverged_epoch = epoch;
+        report.diverged_loss = NAN;
+        report.bad_parameter = bad;
+        report.fault = "parameter " + bad + " (the loss still finite)";
+        if (opt.print)
+            std::fprintf(out, "diverged at step %ld (epoch %d, found %s): parameter %s, although the loss stayed finite\n",
+                         step, epoch, when, bad.c_str());
+        return true;
+    };
+    bool stop = opt.epochs > 0 && parameters_diverged(0, "before training");
+    stop = stop || (opt.every_steps > 0 && opt.on_steps && !opt.on_steps(0, m));  // on_steps asked to end the run
     for (int epoch = 1; epoch <= opt.epochs && !report.diverged && !report.interrupted_by && !stop; ++epoch) {
         if (opt.shuffle) shuffle(order, rng);
         if (gpu) {
@@ -207,6 +224,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             ++st.steps;
             bar.update(static_cast<long>(first + n));
             if (opt.eval_every > 0 && step % opt.eval_every == 0 && b + 1 < batches) {
+                if (parameters_diverged(epoch, "before a test evaluation")) break;
                 const EvalResult r = evaluate(m, data.test, opt.backend);
                 report.test_curve.push_back({step, r.loss, r.accuracy});
             }
@@ -219,6 +237,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             }
         }
         bar.finish();
+        if (!report.diverged && !report.interrupted_by) parameters_diverged(epoch, "at the epoch's end");
         if (st.steps > 0) {
             st.loss = loss_sum / st.steps;
             st.accuracy = acc_sum / st.steps;
@@ -227,7 +246,9 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             if (st.steps > 0 && opt.print)
                 std::fprintf(out, "Epoch %d stopped after %d of %d batches with loss: %.4g and accuracy %.3f (%s)\n", epoch,
                              st.steps, batches, st.loss, st.accuracy,
-                             report.diverged ? "last finite figures" : "the epoch's figures so far");
+                             !report.diverged                ? "the epoch's figures so far"
+                             : report.bad_parameter.empty() ? "last finite figures"
+                                                            : "figures of steps that made a parameter non-finite");
             if (report.interrupted_by && opt.print) {
                 if (epoch > 1)
                     std::fprintf(out, "the last complete epoch is epoch %d\n", epoch - 1);
@@ -237,11 +258,13 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
         } else {
             if (opt.test_each_epoch) {
                 st.test = evaluate(m, data.test, opt.backend);
+                st.tested = true;
                 report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
             }
             if (opt.print) {
                 std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
-                std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
+                if (st.tested)
+                    std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
             }
         }
         if (opt.print) std::fflush(out);

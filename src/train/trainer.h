@@ -47,7 +47,8 @@ struct EpochStats {
     int steps = 0;               // batches run (fewer than a full epoch if it diverged)
     double loss = 0.0;           // mean of the batch losses: the notebook's running_loss / len(loader)
     double accuracy = 0.0;       // mean of the batch accuracies
-    EvalResult test;             // after the epoch (not computed if it diverged)
+    EvalResult test;             // after the epoch; meaningful only when tested
+    bool tested = false;         // the test set was evaluated at the epoch's end (not after a stop)
 };
 
 struct TrainReport {
@@ -60,6 +61,10 @@ struct TrainReport {
     int diverged_epoch = 0;
     float diverged_loss = 0;  // the NaN or Inf itself
     std::string fault;        // where the first non-finite numbers are, e.g. "fc3 outputs (weights finite)"
+    // When the loss stayed finite but a parameter scan (at a test evaluation or an epoch's end)
+    // found one that is not, e.g. "fc1.weight[3] = nan"; then diverged_step is the step it was
+    // found after. Empty for a divergence of the loss.
+    std::string bad_parameter;
     int interrupted_by = 0;   // the signal (SIGINT, SIGTERM) that stopped the run, or 0
     long interrupted_step = 0;  // steps completed when it stopped
 
@@ -73,7 +78,9 @@ EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend = Bac
 
 // Trains m on data.train, printing the notebook's line per epoch and the test result to out.
 // A non-finite loss stops the run: "diverged at step S", where the NaN/Inf first appears,
-// and the last finite figures. SIGINT/SIGTERM (see interrupt.h) stop it at the next step
+// and the last finite figures. So does a non-finite parameter behind a finite loss (ReLU
+// turns NaN into 0), found by a scan of the parameters before training, before every test
+// evaluation and at every epoch's end. SIGINT/SIGTERM (see interrupt.h) stop it at the next step
 // boundary with the figures so far.
 TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::FILE* out);
 

@@ -1,5 +1,8 @@
 #include "weights_io.h"
 
+#include <cmath>
+#include <vector>
+
 #include "../data/npy.h"
 #include "../error.h"
 #include "../fsutil.h"
@@ -13,6 +16,9 @@ std::string file_name(std::size_t layer, const char* what) {
 }  // namespace
 
 void save_weights(const Mlp& m, const std::string& dir) {
+    // Weights that are not finite are no model (and --load-weights refuses them): none is written.
+    if (const std::string bad = first_non_finite(m); !bad.empty())
+        throw Error(dir + ": weights not written: parameter " + bad + " is not finite");
     make_dirs(dir);
     for (std::size_t l = 0; l < m.layers.size(); ++l) {
         const Layer& L = m.layers[l];
@@ -25,8 +31,14 @@ void load_weights(Mlp& m, const std::string& dir) {
     if (!is_dir(dir)) throw Error("--load-weights: " + dir + ": no such directory");
     for (std::size_t l = 0; l < m.layers.size(); ++l) {
         Layer& L = m.layers[l];
-        read_npy(join_path(dir, file_name(l, "weight")), L.W, {L.out, L.in});
-        read_npy(join_path(dir, file_name(l, "bias")), L.b, {L.out});
+        for (const char* what : {"weight", "bias"}) {
+            const std::string path = join_path(dir, file_name(l, what));
+            Tensor& t = what[0] == 'w' ? L.W : L.b;
+            read_npy(path, t, what[0] == 'w' ? std::vector<int>{L.out, L.in} : std::vector<int>{L.out});
+            if (const long i = first_non_finite(t.data(), t.size()); i >= 0)
+                throw Error("--load-weights: " + path + ": element " + std::to_string(i) + " (flat index) is " +
+                            (std::isnan(t.data()[i]) ? "nan" : "infinite") + ": the weights must be finite");
+        }
     }
     // A file for a layer the architecture does not have means the --arch is not the one saved.
     const std::string extra = join_path(dir, file_name(m.layers.size(), "weight"));
