@@ -55,6 +55,13 @@ std::vector<const CpuKernels*> simd_kernels() {
     return k;
 }
 
+// The reference, and the SIMD path where this CPU has one.
+std::vector<Backend> cpu_backends() {
+    std::vector<Backend> b{Backend::reference()};
+    if (cpu_has_avx2_fma()) b.push_back(Backend::choose("simd"));
+    return b;
+}
+
 // A one-layer model 784 -> 10 whose logits are all `bias` (weights 0): every class ties.
 Mlp tied_model(float bias) {
     Mlp m = make_mlp({784, 10}, Activation::None);
@@ -162,7 +169,7 @@ BOOST_AUTO_TEST_CASE(loss_of_tied_and_huge_logits_every_cpu_path) {
             BOOST_TEST(std::fabs(loss - kLn10) < 1e-6, "SIMD step, logits " << big << ": loss " << loss);
         }
         const Dataset d = tiny_set(30);
-        for (const Backend& backend : {Backend::reference(), Backend::choose("simd")}) {
+        for (const Backend& backend : cpu_backends()) {
             const EvalResult r = evaluate(tied_model(big), d, backend);
             BOOST_TEST(std::fabs(r.loss - kLn10) < 1e-6, backend.name() << " evaluation, logits " << big << ": " << r.loss);
         }
@@ -203,7 +210,7 @@ BOOST_AUTO_TEST_CASE(trainer_scans_the_parameters) {
     MnistData data;
     data.train = tiny_set(40);
     data.test = tiny_set(20);
-    for (const Backend& backend : {Backend::reference(), Backend::choose("simd")}) {
+    for (const Backend& backend : cpu_backends()) {
         Mlp m = make_mlp({784, 8, 10}, Activation::Relu);
         m.layers[1].W.data()[13] = NAN;
         TrainOptions opt;
@@ -244,6 +251,16 @@ BOOST_AUTO_TEST_CASE(trainer_scans_the_parameters) {
     BOOST_TEST(early.bad_parameter == "fc1.bias[2] = nan");
     BOOST_TEST_REQUIRE(early.test_curve.size() == 1u);
     BOOST_TEST(early.test_curve[0].step == 2);
+    // a run that on_steps ends early is not a stop before the test: its epoch is evaluated
+    Mlp short_run = make_mlp({784, 8, 10}, Activation::Relu);
+    opt.eval_every = 0;
+    opt.on_steps = [](long step, Mlp&) { return step < 3; };
+    const TrainReport ended = train(short_run, data, opt, stdout);
+    BOOST_TEST(!ended.diverged);
+    BOOST_TEST_REQUIRE(ended.epochs.size() == 1u);
+    BOOST_TEST(ended.epochs[0].steps == 3);
+    BOOST_TEST(ended.epochs[0].tested);
+    BOOST_TEST(ended.test_curve.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(first_non_finite_names_the_parameter) {
@@ -534,6 +551,12 @@ BOOST_AUTO_TEST_CASE(tensors_print_as_pytorch_prints_them) {
          1.0000e-04,  1.2500e-04,  1.5000e-04,  1.7500e-04,  2.0000e-04,
          2.2500e-04,  2.5000e-04,  2.7500e-04,  3.0000e-04,  3.2500e-04,
          3.5000e-04,  3.7500e-04])
+)"},
+        {"ratio_sci", 1, 3, true, [](std::vector<float>& v) { v = {0.5f, 1000.25f, -3.0f}; },
+         R"(tensor([ 5.0000e-01,  1.0002e+03, -3.0000e+00])
+)"},
+        {"ratio_int_sci", 1, 3, true, [](std::vector<float>& v) { v = {1.0f, 5000.0f, -2.0f}; },
+         R"(tensor([ 1.0000e+00,  5.0000e+03, -2.0000e+00])
 )"},
     };
     for (const Case& c : cases) {
