@@ -17,6 +17,7 @@
 #include "init.h"
 #include "interrupt.h"
 #include "plots.h"
+#include "strf.h"
 #include "report/progress.h"
 #include "train/compare.h"
 #include "train/explain.h"
@@ -73,8 +74,9 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
         setups.push_back(make_setup(cfg, spec));
         setups.back().opt.eval_every = std::max(1, batches / 10);  // ten test points per epoch for the 80 % column
     }
-    std::printf("compare: %zu inits, %s, activation %s, %d epochs, batch %d, lr %g, seed %llu; path: %s, %d threads\n",
-                setups.size(), arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.epochs, cfg.batch, cfg.lr,
+    std::printf("compare: %zu inits, %s, activation %s, %d epochs, batch %d, lr %s, seed %llu; path: %s, %d threads\n",
+                setups.size(), arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.epochs, cfg.batch,
+                shortest_float(static_cast<float>(cfg.lr)).c_str(),
                 static_cast<unsigned long long>(cfg.seed),
                 setups.front().opt.backend.name(cfg.arch, setups.front().act, cfg.batch).c_str(), thread_count());
     std::fflush(stdout);
@@ -104,8 +106,8 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
     if (!cfg.quiet) {
         std::printf("model: %s, activation %s, %ld parameters, init %s\n", arch_text(cfg.arch).c_str(),
                     activation_name(model.act), parameter_count(model), init_text.c_str());
-        std::printf("train: %d epoch%s, batch %d, SGD lr %g, %s, seed %llu; path: %s, %d thread%s\n", cfg.epochs,
-                    cfg.epochs == 1 ? "" : "s", cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
+        std::printf("train: %d epoch%s, batch %d, SGD lr %s, %s, seed %llu; path: %s, %d thread%s\n", cfg.epochs,
+                    cfg.epochs == 1 ? "" : "s", cfg.batch, shortest_float(static_cast<float>(cfg.lr)).c_str(), cfg.shuffle ? "shuffled" : "file order",
                     static_cast<unsigned long long>(cfg.seed), setup.opt.backend.name(cfg.arch, setup.act, cfg.batch).c_str(),
                     thread_count(), thread_count() == 1 ? "" : "s");
     }

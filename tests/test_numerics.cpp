@@ -404,6 +404,9 @@ BOOST_AUTO_TEST_CASE(values_are_echoed_in_their_shortest_form) {
     BOOST_TEST(shortest_float(1.0f / 3.0f) == "0.33333334");
     const auto r = run_wi("--init constant --init-value 0.1 --epochs 0" + data_flags());
     BOOST_TEST(contains(r.out, "init constant(val=0.1), "), r.out);
+    // the learning rate as the float32 the trainer uses, not %g's six digits (0.00123457)
+    const auto lr = run_wi("--lr 0.00123456789 --epochs 0" + data_flags());
+    BOOST_TEST(contains(lr.out, "SGD lr 0.0012345678, "), lr.out);
 }
 
 // --grads takes no mode but full; "summary" is not one.
