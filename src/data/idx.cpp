@@ -103,7 +103,6 @@ public:
             have += got;
             if (got < want) break;
         }
-        if (have < n && gzip_) expect_end_after_gzip();  // the rest may be in a second member
         if (have < n)
             fail("truncated: the header promises " + std::to_string(n) + " bytes of " + unit + ", the file holds " +
                  std::to_string(have));
@@ -165,6 +164,7 @@ private:
                 fail(std::string("corrupt or truncated gzip data (") + (zs_.msg ? zs_.msg : "inflate failed") + ")");
             }
         }
+        if (done < n && stream_end_) expect_end_after_gzip();  // the rest may be in a second member
         return done;
     }
 

@@ -36,8 +36,9 @@ bool is_ident_char(char c) {
 // Reads the header text as Python's tokenizer and ast.literal_eval would.
 class LiteralParser {
 public:
-    LiteralParser(const std::string& text, const std::string& path, bool drop_long_suffix)
-        : s_(text), path_(path), drop_l_(drop_long_suffix) {}
+    // filtered: a format 1.0 or 2.0 header, which numpy passes through its Python 2 filter
+    LiteralParser(const std::string& text, const std::string& path, bool filtered)
+        : s_(text), path_(path), drop_l_(filtered) {}
 
     Value parse() {
         leading();
@@ -100,7 +101,8 @@ private:
     }
 
     // After the dict: whitespace and comments, a backslash line join that does not end the
-    // text, blank lines; a last line of only spaces after a newline is an indentation error.
+    // text, blank lines. A last line of only spaces after a newline is an indentation error in
+    // Python, but numpy's filter of format 1.0 and 2.0 headers (a tokenize round trip) drops it.
     void trailing() {
         while (at(' ') || at('\t') || at('\f')) ++p_;
         if (at('\\')) {
@@ -119,7 +121,7 @@ private:
             while (at(' ') || at('\t') || at('\f')) col = at(' ') ? col + 1 : at('\t') ? (col / 8 + 1) * 8 : 0, ++p_;
             if (at('#'))
                 while (p_ < s_.size() && !newline_at(p_)) ++p_;
-            else if (p_ == s_.size() && col > 0)
+            else if (p_ == s_.size() && col > 0 && !drop_l_)
                 fail("a last line of only whitespace is an indentation error in Python");
             if (p_ < s_.size() && !newline_at(p_)) fail("unexpected text after the dict");
         }
