@@ -139,6 +139,8 @@ case("shape_zero_zero", header_dict("(00, 3)"), shape=(0, 3), body=b"")
 case("shape_long_suffix_v1", header_dict("(3L,)"))
 case("shape_long_suffix_v3", header_dict("(3L,)"), version=(3, 0))
 case("shape_huge", header_dict("(99999999999999999999999,)"))
+case("nesting_200", header_dict("(" * 199 + "3," + ")" * 199))
+case("nesting_201", header_dict("(" * 200 + "3," + ")" * 200))
 case("shape_none", header_dict("None"))
 case("shape_string", header_dict("'3'"))
 # descr and fortran_order values

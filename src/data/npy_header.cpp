@@ -15,6 +15,7 @@ constexpr std::size_t kMagicLen = 6;
 // larger, or whose product would overflow, is refused as it is read.
 constexpr long long kMaxElements = 1LL << 31;
 constexpr long long kBig = 1LL << 62;  // integers from here on count as "too large"
+constexpr int kMaxNesting = 200;       // brackets open at once, as Python's tokenizer allows
 
 // A Python literal, as far as a .npy header can use one.
 struct Value {
@@ -157,10 +158,15 @@ private:
         fail(std::string("unexpected character '") + c + "'");
     }
 
+    void open_bracket() {
+        if (++depth_ > kMaxNesting) fail("more than " + std::to_string(kMaxNesting) + " brackets open at once");
+        ++p_;
+    }
+
     // ( ... ) is a tuple, or a value in parentheses; [ ... ] a list.
     Value sequence(char open) {
         const char close = open == '(' ? ')' : ']';
-        ++p_;
+        open_bracket();
         Value v;
         v.kind = open == '(' ? Value::Tuple : Value::List;
         bool comma = false;
@@ -175,13 +181,13 @@ private:
                 fail(std::string("expected ',' or '") + close + "'");
             }
         }
-        ++p_;
+        ++p_, --depth_;
         if (open == '(' && v.items.size() == 1 && !comma) return v.items[0];
         return v;
     }
 
     Value dict_or_set() {
-        ++p_;
+        open_bracket();
         Value v;
         v.kind = Value::Dict;
         skip_inside();
@@ -206,7 +212,7 @@ private:
                 fail("expected ',' or '}'");
             }
         }
-        ++p_;
+        ++p_, --depth_;
         return v;
     }
 
@@ -296,6 +302,7 @@ private:
     const std::string& path_;
     bool drop_l_;
     std::size_t p_ = 0;
+    int depth_ = 0;
 };
 
 std::string hex_byte(unsigned char c) {
