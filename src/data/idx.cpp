@@ -106,10 +106,9 @@ public:
         if (have < n)
             fail("truncated: the header promises " + std::to_string(n) + " bytes of " + unit + ", the file holds " +
                  std::to_string(have));
-        unsigned char extra;
+        unsigned char extra;  // reading past the end also checks that no second gzip member follows
         if (read(&extra, 1) != 0)
             fail("trailing bytes after the " + std::to_string(n) + " bytes of " + unit + " the header promises");
-        if (gzip_) expect_end_after_gzip();
         return data;
     }
 
