@@ -10,7 +10,8 @@
 // after an integer. Like numpy it refuses anything else, a header over 10000 bytes, a
 // negative dimension and a non-integer one. Deliberately stricter than numpy: a key given twice
 // (numpy keeps the last), a NUL or non-ASCII byte anywhere (numpy allows one in a comment), a
-// backslash escape inside a string, and data past the array's end (numpy ignores it).
+// backslash escape inside a string, a sign before parentheses, and data past the array's end
+// (numpy ignores it).
 #pragma once
 #include <cstddef>
 #include <string>
