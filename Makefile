@@ -144,7 +144,7 @@ endif
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
 FUZZ_FLAGS := -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIB_SRCS := src/data/idx.cpp src/data/npy.cpp src/fsutil.cpp src/tensor.cpp
+FUZZ_LIB_SRCS := src/data/idx.cpp src/data/npy.cpp src/data/npy_header.cpp src/fsutil.cpp src/tensor.cpp
 FUZZ_HARNESSES := fuzz_idx fuzz_npy
 
 $(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h $(FUZZ_LIB_SRCS) $(wildcard src/*.h src/data/*.h)

@@ -1,5 +1,6 @@
 #include "fsutil.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,6 +94,100 @@ std::string executable_dir() {
     std::string path(buf.data(), static_cast<std::size_t>(n));
     const std::size_t slash = path.rfind('/');
     return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+}  // namespace wi
+
+// ---- Opening input files ----
+
+namespace wi {
+
+namespace {
+
+// "path: problem" for a failed stat or open of an input file.
+[[noreturn]] void throw_open_error(const std::string& path, int err, const char* missing) {
+    std::string problem;
+    if (err == ENOENT) {
+        struct stat st;
+        problem = ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode) ? "a symbolic link to a missing file" : missing;
+    } else if (err == EACCES || err == EPERM) {
+        problem = "permission denied";
+    } else if (err == ENOTDIR) {
+        problem = std::string(missing) + " (a part of the path is not a directory)";
+    } else if (err == ELOOP) {
+        problem = "too many levels of symbolic links";
+    } else {
+        problem = std::string("cannot open (") + std::strerror(err) + ")";
+    }
+    throw Error(path + ": " + problem);
+}
+
+// "not a regular file: it is a FIFO", naming the target when path is a symbolic link.
+[[noreturn]] void throw_not_regular(const std::string& path, unsigned mode) {
+    std::string via;
+    struct stat lst;
+    if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        std::vector<char> target(4096);
+        const ssize_t n = ::readlink(path.c_str(), target.data(), target.size() - 1);
+        if (n > 0) via = ", via a symbolic link to " + std::string(target.data(), static_cast<std::size_t>(n));
+    }
+    throw Error(path + ": not a regular file: it is " + file_kind_text(mode) + via);
+}
+
+}  // namespace
+
+std::string file_kind_text(unsigned mode) {
+    if (S_ISREG(mode)) return "a regular file";
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISLNK(mode)) return "a symbolic link";
+    return "not a file";
+}
+
+InputFile::InputFile(const std::string& path) {
+    // stat first, so a device is never opened (opening one can have effects), then fstat what
+    // was opened, in case the name was replaced in between.
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) throw_open_error(path, errno, "no such file");
+    if (!S_ISREG(st.st_mode)) throw_not_regular(path, st.st_mode);
+    fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd_ < 0) throw_open_error(path, errno, "no such file");
+    if (::fstat(fd_, &st) != 0) {
+        const int err = errno;
+        ::close(fd_);
+        throw Error(path + ": cannot read its status (" + std::strerror(err) + ")");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd_);
+        throw_not_regular(path, st.st_mode);
+    }
+    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    size_ = static_cast<unsigned long long>(st.st_size);
+}
+
+InputFile::~InputFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void require_dir(const std::string& path, const std::string& what) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+        try {
+            throw_open_error(path, errno, "no such directory");
+        } catch (const Error& e) {
+            throw Error(what + ": " + e.what());
+        }
+    }
+    if (S_ISREG(st.st_mode)) throw Error(what + ": " + path + ": is a file, not a directory");
+    if (!S_ISDIR(st.st_mode)) throw Error(what + ": " + path + ": not a directory: it is " + file_kind_text(st.st_mode));
+}
+
+bool path_exists(const std::string& path) {
+    struct stat st;
+    return ::lstat(path.c_str(), &st) == 0;
 }
 
 }  // namespace wi

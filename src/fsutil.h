@@ -24,3 +24,38 @@ std::string executable_dir();
 std::string join_path(const std::string& dir, const std::string& name);
 
 }  // namespace wi
+
+// ---- Opening input files ----
+
+namespace wi {
+
+// What a file-system entry is, in words: "a directory", "a FIFO", "a character device", ...
+std::string file_kind_text(unsigned mode);
+
+// An input file opened for reading: only a regular file (a symbolic link is followed and its
+// target judged). A FIFO, a device, a socket or a directory is refused as "not a regular file"
+// with what it is; a missing file, a denied permission and other failures each say so. A FIFO
+// never blocks: the open is non-blocking and the opened descriptor is judged by fstat, so the
+// file judged is the file read. Closes the descriptor on destruction.
+class InputFile {
+public:
+    explicit InputFile(const std::string& path);
+    ~InputFile();
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+    int fd() const { return fd_; }
+    unsigned long long size() const { return size_; }  // bytes on disk when opened
+
+private:
+    int fd_ = -1;
+    unsigned long long size_ = 0;
+};
+
+// Throws wi::Error unless path is a directory (following symbolic links): "no such directory",
+// "is a file, not a directory", "permission denied", ...; what names the flag, e.g. "--data".
+void require_dir(const std::string& path, const std::string& what);
+
+// True if something (of any kind, even a dangling symbolic link) has this name.
+bool path_exists(const std::string& path);
+
+}  // namespace wi

@@ -179,7 +179,6 @@ BOOST_AUTO_TEST_CASE(rejects_wrong_files) {
     Tensor t43(4, 3);
     expect_error([&] { read_npy(dir / "w.npy", t43, {4, 3}); }, dir / "w.npy", "shape (3, 4), expected (4, 3)");
     expect("f8.npy", std::string(good).replace(good.find("<f4"), 3, "<f8"), "dtype '<f8'");
-    expect("fortran.npy", std::string(good).replace(good.find("False"), 5, "True "), "Fortran");
     expect("cut.npy", good.substr(0, good.size() - 4), "truncated");
     expect("long.npy", good + "abcd", "trailing bytes");
     expect("magic.npy", "PK\x03\x04 not numpy at all", "not a .npy file");

@@ -160,6 +160,8 @@ BOOST_AUTO_TEST_CASE(bad_flags_are_usage_errors) {
 BOOST_AUTO_TEST_CASE(bad_data_and_outputs_exit_2) {
     TempDir dir;
     write_file(dir / "train-images-idx3-ubyte", "garbage");
+    for (const char* name : {"train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"})
+        write_file(dir / name, read_file(sample_dir() + "/" + name));
     const RunResult r = run_wi("--data '" + dir.path() + "'");
     BOOST_TEST(r.status == 2);
     BOOST_TEST(contains(r.err, dir / "train-images-idx3-ubyte"), r.err);

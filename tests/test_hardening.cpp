@@ -253,7 +253,7 @@ BOOST_AUTO_TEST_CASE(npy_limits_are_stated) {
     expect_error(read("zero.npy", npy_header(f4 + "(0, 999999999999, 999999999999), }", 1)), "shape (0, 999999999999");
     // a header length of 4 GiB (format 2.0) is refused without reading it
     expect_error(read("header.npy", std::string("\x93NUMPY\x02\x00\xff\xff\xff\xff{'descr'", 20)),
-                 "a .npy header of 4294967295 bytes, over the limit of 65536");
+                 "a .npy header of 4294967295 bytes, over the limit of 10000");
     // a file longer than any valid one for the shape is refused before it is read
     std::string good = wi::npy_bytes(t, {3, 4});
     expect_error(read("long.npy", good + std::string(70000, '\0')), "bytes for a float32 array of shape (3, 4)");

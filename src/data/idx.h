@@ -3,9 +3,10 @@
 // Layout (all integers big-endian):
 //   images: magic 0x00000803 (unsigned bytes, 3 dims), count, rows, cols, then count*rows*cols pixels
 //   labels: magic 0x00000801 (unsigned bytes, 1 dim),  count, then count labels
-// zlib's gzread reads gzip and plain files alike, so one code path serves both.
-// Every defect (wrong magic, wrong rank, not 28x28, short file, trailing bytes, corrupt gzip,
-// a label outside 0-9) throws wi::Error naming the file and the problem.
+// A file is raw, or exactly one gzip member (zlib inflates it, never more than the header
+// promises plus one byte). Only a regular file is read (see InputFile in fsutil.h).
+// Every defect (wrong magic, wrong rank, not 28x28, short file, trailing bytes, a second gzip
+// member, corrupt gzip, a label outside 0-9) throws wi::Error naming the file and the problem.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -28,6 +29,14 @@ struct IdxImages {
 
 IdxImages read_idx_images(const std::string& path);
 std::vector<std::uint8_t> read_idx_labels(const std::string& path);  // every label checked to be 0-9
+
+// Images and their labels: both headers are read and their counts compared before any payload
+// is decompressed, so a mismatched pair costs nothing to refuse.
+struct IdxPair {
+    IdxImages images;
+    std::vector<std::uint8_t> labels;
+};
+IdxPair read_idx_pair(const std::string& images_path, const std::string& labels_path);
 
 // Writers, for tests and tools: the IDX bytes of images (count*784 pixels) or labels.
 std::string idx_images_bytes(const std::vector<std::uint8_t>& pixels, int count);

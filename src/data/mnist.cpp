@@ -11,11 +11,13 @@ namespace wi {
 
 namespace {
 
-// The standard name, or the same with .gz; "" if neither exists.
+// The standard name, or the same with .gz; "" if neither exists. Anything by that name counts
+// (the reader then says what is wrong with it, e.g. a FIFO or a directory), so a bad file is
+// reported, not silently passed over for another data set.
 std::string find_file(const std::string& dir, const std::string& name) {
     for (const std::string& candidate : {name, name + ".gz"}) {
         const std::string path = join_path(dir, candidate);
-        if (is_file(path)) return path;
+        if (path_exists(path)) return path;
     }
     return "";
 }
@@ -57,20 +59,29 @@ bool has_mnist_files(const std::string& dir) {
 Dataset load_split(const std::string& dir, const std::string& prefix) {
     const std::string ipath = find_file(dir, images_name(prefix));
     const std::string lpath = find_file(dir, labels_name(prefix));
-    if (ipath.empty()) throw Error(join_path(dir, images_name(prefix)) + "[.gz]: no such file");
-    IdxImages images = read_idx_images(ipath);
-    if (lpath.empty()) throw Error(join_path(dir, labels_name(prefix)) + "[.gz]: no such file");
+    std::string missing;
+    if (ipath.empty()) missing = join_path(dir, images_name(prefix)) + "[.gz]";
+    if (lpath.empty()) missing += (missing.empty() ? "" : ", ") + join_path(dir, labels_name(prefix)) + "[.gz]";
+    if (!missing.empty()) throw Error(missing + ": no such file");
+    IdxPair pair = read_idx_pair(ipath, lpath);
     Dataset d;
-    d.labels = read_idx_labels(lpath);
-    if (d.labels.size() != static_cast<std::size_t>(images.count))
-        throw Error(ipath + " holds " + std::to_string(images.count) + " images but " + lpath + " holds " +
-                    std::to_string(d.labels.size()) + " labels");
-    d.count = images.count;
-    d.pixels = std::move(images.pixels);
+    d.count = pair.images.count;
+    d.pixels = std::move(pair.images.pixels);
+    d.labels = std::move(pair.labels);
     return d;
 }
 
 MnistData load_mnist_dir(const std::string& dir, const std::string& name) {
+    // Every missing file named at once, so one look at the message says what to fetch.
+    std::vector<std::string> missing;
+    for (const char* prefix : {"train", "t10k"})
+        for (const std::string& file : {images_name(prefix), labels_name(prefix)})
+            if (find_file(dir, file).empty()) missing.push_back(file + "[.gz]");
+    if (!missing.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+        throw Error(dir + ": missing " + std::to_string(missing.size()) + " of the 4 MNIST files: " + list);
+    }
     MnistData m;
     m.name = name;
     m.dir = dir;
@@ -81,7 +92,7 @@ MnistData load_mnist_dir(const std::string& dir, const std::string& name) {
 
 MnistData find_and_load_mnist(const std::string& data_flag, bool allow_fetch) {
     if (!data_flag.empty()) {
-        if (!is_dir(data_flag)) throw Error("--data: " + data_flag + ": no such directory");
+        require_dir(data_flag, "--data");
         return load_mnist_dir(data_flag, "MNIST files from --data");
     }
     for (const std::string& root : roots()) {

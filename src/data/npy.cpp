@@ -1,13 +1,15 @@
 #include "npy.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sstream>
+#include <utility>
 
 #include "../error.h"
 #include "../fsutil.h"
+#include "npy_header.h"
 
 namespace wi {
 
@@ -15,13 +17,8 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicLen = 6;
-// The longest header read (formats 2.0 and 3.0 allow 4 GiB; numpy writes about a hundred bytes).
-constexpr std::size_t kMaxHeader = 1 << 16;
 // The most bytes before the header: magic, version, a 4-byte header length.
 constexpr std::size_t kMaxPreamble = kMagicLen + 2 + 4;
-// A shape may hold at most this many elements (2^31 float32, 8 GiB); a header whose shape is
-// larger, or whose product would overflow, is refused as it is read.
-constexpr long long kMaxElements = 1LL << 31;
 
 std::string shape_text(const std::vector<int>& shape) {
     std::string s = "(";
@@ -32,47 +29,29 @@ std::string shape_text(const std::vector<int>& shape) {
     return s + ")";
 }
 
-// The value text after 'key': in a header dict, up to the next top-level comma or brace.
-std::string dict_value(const std::string& header, const std::string& key) {
-    const std::size_t k = header.find("'" + key + "'");
-    if (k == std::string::npos) return "";
-    std::size_t p = header.find(':', k);
-    if (p == std::string::npos) return "";
-    ++p;
-    while (p < header.size() && header[p] == ' ') ++p;
-    int depth = 0;
-    std::size_t end = p;
-    for (; end < header.size(); ++end) {
-        const char c = header[end];
-        if (c == '(') ++depth;
-        if (c == ')') --depth;
-        if (depth == 0 && (c == ',' || c == '}')) break;
-        if (depth < 0) break;
+// The whole file, refused if it is longer than max_bytes (before it is read).
+std::string read_bounded(const std::string& path, std::uint64_t max_bytes, const std::string& limit_text) {
+    InputFile f(path);
+    if (f.size() > max_bytes)
+        throw Error(path + ": " + std::to_string(f.size()) + " bytes, over the limit of " + std::to_string(max_bytes) +
+                    " bytes for " + limit_text);
+    std::string bytes(static_cast<std::size_t>(f.size()), '\0');
+    std::size_t have = 0;
+    while (true) {
+        if (have == bytes.size()) {
+            if (bytes.size() > max_bytes) break;
+            bytes.resize(bytes.size() + 1);  // a file that grew since it was opened is seen as longer
+        }
+        const ssize_t got = ::read(f.fd(), &bytes[have], bytes.size() - have);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) throw Error(path + ": read error (" + std::strerror(errno) + ")");
+        if (got == 0) break;
+        have += static_cast<std::size_t>(got);
     }
-    return header.substr(p, end - p);
-}
-
-std::vector<long long> parse_shape(const std::string& text, const std::string& path) {
-    if (text.size() < 2 || text.front() != '(' || text.back() != ')') throw Error(path + ": cannot read the shape");
-    std::vector<long long> dims;
-    std::stringstream ss(text.substr(1, text.size() - 2));
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        const std::size_t b = item.find_first_not_of(' ');
-        if (b == std::string::npos) continue;
-        const std::string digits = item.substr(b, item.find_last_not_of(' ') - b + 1);
-        if (digits.empty() || digits.size() > 12 || digits.find_first_not_of("0123456789") != std::string::npos)
-            throw Error(path + ": bad dimension '" + digits + "' in shape " + text);
-        dims.push_back(std::stoll(digits));
-    }
-    long long elements = 1;
-    for (long long d : dims) {
-        if (d != 0 && elements > kMaxElements / d)
-            throw Error(path + ": shape " + text + " holds more than " + std::to_string(kMaxElements) +
-                        " elements, the limit");
-        elements *= d;
-    }
-    return dims;
+    bytes.resize(have);
+    if (have > max_bytes)
+        throw Error(path + ": over the limit of " + std::to_string(max_bytes) + " bytes for " + limit_text);
+    return bytes;
 }
 
 }  // namespace
@@ -100,61 +79,41 @@ void write_npy(const std::string& path, const Tensor& t, const std::vector<int>&
 }
 
 void read_npy(const std::string& path, Tensor& t, const std::vector<int>& expected_shape) {
-    if (!is_file(path)) throw Error(path + ": no such file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open");
     // No valid file for the expected shape is longer than the largest header plus the data, so
     // a longer one is refused before it is read (and before memory is allocated for it).
-    const std::uint64_t max_bytes = kMaxPreamble + kMaxHeader + std::uint64_t(t.size()) * sizeof(float);
-    in.seekg(0, std::ios::end);
-    const std::streamoff file_bytes = in.tellg();
-    in.seekg(0, std::ios::beg);
-    if (file_bytes < 0 || !in) throw Error(path + ": cannot read its size");
-    if (static_cast<std::uint64_t>(file_bytes) > max_bytes)
-        throw Error(path + ": " + std::to_string(file_bytes) + " bytes, over the limit of " + std::to_string(max_bytes) +
-                    " bytes for a float32 array of shape " + shape_text(expected_shape) + " and its header");
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.size() < kMagicLen + 4 || bytes.compare(0, kMagicLen, kMagic, kMagicLen) != 0)
-        throw Error(path + ": not a .npy file (bad magic)");
-    const int major = static_cast<unsigned char>(bytes[6]);
-    std::size_t header_len = 0, header_at = 0;
-    if (major == 1) {
-        header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
-        header_at = 10;
-    } else if (major == 2 || major == 3) {
-        if (bytes.size() < 12) throw Error(path + ": truncated .npy header");
-        for (int i = 3; i >= 0; --i) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + i]);
-        header_at = 12;
-    } else {
-        throw Error(path + ": unsupported .npy format version " + std::to_string(major));
-    }
-    if (header_len > kMaxHeader)
-        throw Error(path + ": a .npy header of " + std::to_string(header_len) + " bytes, over the limit of " +
-                    std::to_string(kMaxHeader));
-    if (header_at + header_len > bytes.size()) throw Error(path + ": truncated .npy header");
-    const std::string header = bytes.substr(header_at, header_len);
-    const std::string descr = dict_value(header, "descr");
-    if (descr != "'<f4'" && descr != "'float32'")
-        throw Error(path + ": dtype " + (descr.empty() ? "missing" : descr) + ", expected '<f4' (float32)");
-    if (dict_value(header, "fortran_order") != "False")
-        throw Error(path + ": Fortran-ordered arrays are not supported (save with C order)");
-    const std::vector<long long> dims = parse_shape(dict_value(header, "shape"), path);
-    bool same = dims.size() == expected_shape.size();
-    for (std::size_t i = 0; same && i < dims.size(); ++i) same = dims[i] == expected_shape[i];
+    const std::uint64_t max_bytes = kMaxPreamble + kNpyMaxHeader + std::uint64_t(t.size()) * sizeof(float);
+    const std::string bytes =
+        read_bounded(path, max_bytes, "a float32 array of shape " + shape_text(expected_shape) + " and its header");
+    const NpyHeader h = parse_npy_header(bytes, path);
+    bool same = h.shape.size() == expected_shape.size();
+    for (std::size_t i = 0; same && i < h.shape.size(); ++i) same = h.shape[i] == expected_shape[i];
     if (!same) {
         std::string got = "(";
-        for (std::size_t i = 0; i < dims.size(); ++i) got += (i ? ", " : "") + std::to_string(dims[i]);
-        got += dims.size() == 1 ? ",)" : ")";
+        for (std::size_t i = 0; i < h.shape.size(); ++i) got += (i ? ", " : "") + std::to_string(h.shape[i]);
+        got += h.shape.size() == 1 ? ",)" : ")";
         throw Error(path + ": shape " + got + ", expected " + shape_text(expected_shape));
     }
-    const std::size_t data_at = header_at + header_len;
     const std::size_t want = t.size() * sizeof(float);
-    if (bytes.size() - data_at < want)
-        throw Error(path + ": truncated: " + std::to_string(bytes.size() - data_at) + " bytes of data, expected " +
+    if (bytes.size() - h.data_at < want)
+        throw Error(path + ": truncated: " + std::to_string(bytes.size() - h.data_at) + " bytes of data, expected " +
                     std::to_string(want));
-    if (bytes.size() - data_at > want)
-        throw Error(path + ": " + std::to_string(bytes.size() - data_at - want) + " trailing bytes after the data");
-    std::memcpy(t.data(), bytes.data() + data_at, want);
+    if (bytes.size() - h.data_at > want)
+        throw Error(path + ": " + std::to_string(bytes.size() - h.data_at - want) + " trailing bytes after the data");
+    std::memcpy(t.data(), bytes.data() + h.data_at, want);
+    if (h.big_endian) {
+        auto* p = reinterpret_cast<unsigned char*>(t.data());
+        for (std::size_t i = 0; i < want; i += 4) {
+            std::swap(p[i], p[i + 3]);
+            std::swap(p[i + 1], p[i + 2]);
+        }
+    }
+    // Column-major data of a matrix: transposed into the row-major layout a Tensor has.
+    if (h.fortran_order && h.shape.size() == 2) {
+        const std::size_t rows = static_cast<std::size_t>(h.shape[0]), cols = static_cast<std::size_t>(h.shape[1]);
+        std::vector<float> col_major(t.data(), t.data() + t.size());
+        for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t c = 0; c < cols; ++c) t.data()[r * cols + c] = col_major[c * rows + r];
+    }
 }
 
 }  // namespace wi

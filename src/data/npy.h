@@ -3,7 +3,8 @@
 // Written as format 1.0, dtype '<f4' (little-endian float32), C order. A weight W (out,in)
 // is saved with shape (out, in), a bias with shape (out,) - exactly what
 // numpy.save(path, linear.weight.detach().numpy()) writes.
-// The reader accepts format 1.0-3.0, checks dtype, order, shape and the exact file length.
+// The reader takes what numpy.load takes (see npy_header.h) for a float32 array, big-endian or
+// Fortran-ordered too, checks the shape and the exact file length, and reads only a regular file.
 #pragma once
 #include <string>
 #include <vector>

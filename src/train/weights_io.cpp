@@ -28,7 +28,7 @@ void save_weights(const Mlp& m, const std::string& dir) {
 }
 
 void load_weights(Mlp& m, const std::string& dir) {
-    if (!is_dir(dir)) throw Error("--load-weights: " + dir + ": no such directory");
+    require_dir(dir, "--load-weights");
     for (std::size_t l = 0; l < m.layers.size(); ++l) {
         Layer& L = m.layers[l];
         for (const char* what : {"weight", "bias"}) {
@@ -42,7 +42,7 @@ void load_weights(Mlp& m, const std::string& dir) {
     }
     // A file for a layer the architecture does not have means the --arch is not the one saved.
     const std::string extra = join_path(dir, file_name(m.layers.size(), "weight"));
-    if (is_file(extra))
+    if (path_exists(extra))
         throw Error("--load-weights: " + extra + " exists but --arch has only " + std::to_string(m.layers.size()) +
                     " layers");
 }
