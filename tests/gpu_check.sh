@@ -30,7 +30,10 @@ budget() {
     [ "$left" -lt "$1" ] && echo $((left > 5 ? left : 5)) || echo "$1"
 }
 status_of() {  # a phase's outcome in words
-    case "$1" in 0) echo ok ;; 124 | 137) echo "TIMED OUT" ;; skip) echo "not run" ;; *) echo "FAILED (status $1)" ;; esac
+    case "$1" in
+        0) echo ok ;; 124 | 137) echo "TIMED OUT" ;; skip) echo "not run" ;;
+        skipped-gpu) echo "FAILED (the GPU cases were skipped)" ;; *) echo "FAILED (status $1)" ;;
+    esac
 }
 
 build=skip tests=skip memcheck=skip racecheck=skip synccheck=skip bench=skip
@@ -82,6 +85,12 @@ phase "GPU tests (at most $(budget 200) s)"
 timeout "$(budget 200)" "$B/wi_tests" --run_test=cuda --log_level=message --color_output=no >"$LOG/tests.log" 2>&1
 tests=$?
 grep -vE 'skipped because disabled' "$LOG/tests.log" | tail -40
+# A GPU check whose GPU cases were all skipped proved nothing: that is a failure, not a pass.
+gpu_skips=$(grep -cE '^cuda/[a-z_]+: skipped: (no GPU|built without CUDA)' "$LOG/tests.log")
+if [ "$gpu_skips" -gt 0 ]; then
+    echo "GPU tests: $gpu_skips GPU case(s) skipped (no GPU, or built without CUDA): this check FAILS"
+    [ "$tests" = 0 ] && tests=skipped-gpu
+fi
 
 CS=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer 2>/dev/null | head -1)
 if [ -n "$CS" ]; then
