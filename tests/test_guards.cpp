@@ -74,7 +74,7 @@ struct Model64 {
 // with step 1e-6 (truncation ~1e-12 times the third derivative, rounding ~1e-16 / 1e-6 = 1e-10,
 // both far below float32's 6e-8). An element that is a sum cancelling to near zero keeps the
 // float error of its terms' size, not its own, so the element's magnitude is floored at 1 % of
-// its tensor's RMS. Measured worst: about 1e-5 (an fc1 weight gradient 1/1000 of its tensor's
+// its tensor's RMS. Measured worst: 2e-5 (an fc1 weight gradient 1/1000 of its tensor's
 // RMS); 1e-4 catches a 0.1 % error in any one element that is not itself below 1 % of the RMS.
 constexpr double kFdStep = 1e-6;
 constexpr double kFdRel = 1e-4;
