@@ -68,6 +68,7 @@ orthogonal_from_uniform @@ src/init_samplers.cpp @@ (transpose ? col[r][c] : col
 
 # the suite's closing line
 closing_line_counts_aborted_twice @@ tests/test_main.cpp @@ r.p_test_cases_failed + r.p_test_cases_timed_out @@ r.p_test_cases_failed + r.p_test_cases_aborted @@ guards_run/closing_line_counts_each_case_once
+closing_line_counts_filtered_out_as_skipped @@ tests/test_main.cpp @@ skipped_cases()); @@ static_cast<unsigned long>(r.p_test_cases_skipped)); @@ guards_run/closing_line_counts_each_case_once
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
@@ -106,8 +107,29 @@ restore() {  # put back every file a mutant changed
     fi
 }
 cleanup() { restore; rm -rf "$SCRATCH"; }
+# Builds and test runs go in the background under timeout(1), which gives them a process
+# group of their own: a signal to this script then ends them at once, and the whole group.
+child=0
+in_background() {
+    timeout "$@" &
+    child=$!
+    wait "$child"
+    local rc=$?
+    child=0
+    return "$rc"
+}
+exec 3>&1  # the script's own output, for messages from inside redirected calls
+interrupted() {
+    echo >&3
+    echo "mutants: interrupted" >&3
+    if [ "$child" -gt 0 ]; then
+        kill -TERM "$child" 2>/dev/null
+        wait "$child" 2>/dev/null
+    fi
+    exit 130
+}
 trap cleanup EXIT
-trap 'echo; echo "mutants: interrupted"; exit 130' INT TERM HUP
+trap interrupted INT TERM HUP
 
 echo "mutants: copying the tree to $SCRATCH/tree"
 mkdir -p "$SCRATCH/tree"
@@ -115,8 +137,8 @@ mkdir -p "$SCRATCH/tree"
 cd "$SCRATCH/tree" || exit 2
 export WI_TEST_ROOT="$PWD" WI_TEST_BIN="$PWD/wi" WI_NO_FETCH=1
 
-build() { make -j"$JOBS" build/wi_tests wi >"$SCRATCH/build.log" 2>&1; }
-run_tests() { timeout "$TIMEOUT" ./build/wi_tests --run_test="$1" >"$SCRATCH/test.log" 2>&1; }
+build() { in_background 3600 make -j"$JOBS" build/wi_tests wi >"$SCRATCH/build.log" 2>&1; }
+run_tests() { in_background "$TIMEOUT" ./build/wi_tests --run_test="$1" >"$SCRATCH/test.log" 2>&1; }
 
 # Every mutant's tests must pass on the code as it is, or a kill means nothing.
 all_tests=$(for name in $names; do printf '%s\n' "$records" | awk -F'\t' -v n="$name" '$1 == n && $5 != "" { print $5; exit }'; done |
