@@ -182,7 +182,7 @@ figures: $(BIN)
 	$(abspath $(BIN)) plot sigmoid-grad --out docs/img
 
 torch-check: $(BIN)
-	WI_BIN=$(BIN) bash tests/torch_parity.sh
+	WI_BIN=$(abspath $(BIN)) bash tests/torch_parity.sh
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -3,7 +3,9 @@
 # CUDA=1; the GPU test suite (tests/test_cuda.cpp); the kernels again under compute-sanitizer
 # (memcheck, racecheck and synccheck) when it is installed; `make bench`'s rows; and a summary
 # to paste into docs/BENCHMARKS.md, printed last. Each phase has a time limit inside one overall
-# deadline (WI_GPU_SECONDS, default 540), so a hung kernel costs a phase, not the run.
+# deadline (WI_GPU_SECONDS, default 540), so a hung kernel costs a phase, not the run. It fails
+# when GPU cases were skipped (no GPU, or a build without CUDA): a check that ran nothing
+# proved nothing.
 #
 # usage, from anywhere:  bash tests/gpu_check.sh
 # Logs go to $OUT when it is set (the device tool brings that folder back), else to build-gpu/.
@@ -30,7 +32,10 @@ budget() {
     [ "$left" -lt "$1" ] && echo $((left > 5 ? left : 5)) || echo "$1"
 }
 status_of() {  # a phase's outcome in words
-    case "$1" in 0) echo ok ;; 124 | 137) echo "TIMED OUT" ;; skip) echo "not run" ;; *) echo "FAILED (status $1)" ;; esac
+    case "$1" in
+        0) echo ok ;; 124 | 137) echo "TIMED OUT" ;; skip) echo "not run" ;;
+        skipped-gpu) echo "FAILED (the GPU cases were skipped)" ;; *) echo "FAILED (status $1)" ;;
+    esac
 }
 
 build=skip tests=skip memcheck=skip racecheck=skip synccheck=skip bench=skip
@@ -79,9 +84,17 @@ fi
 [ "$build" = 0 ] || echo "the build failed: running the binaries already in $B"
 
 phase "GPU tests (at most $(budget 200) s)"
-timeout "$(budget 200)" "$B/wi_tests" --run_test=cuda --log_level=message --color_output=no >"$LOG/tests.log" 2>&1
+# the cuda suite, and the trainer cases that run on every path (the GPU's among them)
+GUARDS=guards_math/trainer_visits_the_shuffled_order:guards_run/epoch_accuracy_with_a_short_last_batch,divergence_names_the_layer
+timeout "$(budget 200)" "$B/wi_tests" --run_test="cuda:$GUARDS" --log_level=message --color_output=no >"$LOG/tests.log" 2>&1
 tests=$?
 grep -vE 'skipped because disabled' "$LOG/tests.log" | tail -40
+# A GPU check whose GPU cases were all skipped proved nothing: that is a failure, not a pass.
+gpu_skips=$(grep -cE '^(cuda/[a-z_]+: skipped: (no GPU|built without CUDA)|guards_[a-z]+/[a-z_]+: skipped on cuda)' "$LOG/tests.log")
+if [ "$gpu_skips" -gt 0 ]; then
+    echo "GPU tests: $gpu_skips GPU case(s) skipped (no GPU, or built without CUDA): this check FAILS"
+    [ "$tests" = 0 ] && tests=skipped-gpu
+fi
 
 CS=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer 2>/dev/null | head -1)
 if [ -n "$CS" ]; then

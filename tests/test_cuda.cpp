@@ -218,14 +218,19 @@ BOOST_AUTO_TEST_CASE(fused_plan_budget, *boost::unit_test::precondition(cuda_bui
     const int seed_shape[] = {784, 32, 32, 10}, wide[] = {784, 256, 256, 10};
     std::size_t need = 0, limit = 0;
     CUDA_OK(wi_cuda_fused_smem(3, seed_shape, 4, WI_ACT_NONE, &need, &limit));
-    if (limit != 0 && limit < 232448) return;  // a smaller GPU than the numbers below assume
-    BOOST_TEST(need == 121888u);  // 26,506 parameters + 12.5 KB of float images + activations
+    // The plan depends on the GPU only through whether batch 4's images fit as floats in its
+    // shared memory; without a GPU (limit 0) it is made for a Hopper's 227 KB.
+    const std::size_t room = limit != 0 ? limit : 232448;
+    if (room >= 121888)
+        BOOST_TEST(need == 121888u);  // 26,506 parameters + 12.5 KB of float images + activations
+    else  // the images as bytes, 3 KB instead of 12.5, and that fits
+        BOOST_TEST((need < 121888u && need <= room), need << " bytes planned for " << room);
     CUDA_OK(wi_cuda_fused_smem(3, seed_shape, 64, WI_ACT_NONE, &need, &limit));
     BOOST_TEST(need == 193600u);  // the images as bytes: 50 KB instead of 200
     CUDA_OK(wi_cuda_fused_smem(3, seed_shape, 64, WI_ACT_RELU, &need, &limit));
     BOOST_TEST(need == 209984u);  // plus a_l beside z_l
     CUDA_OK(wi_cuda_fused_smem(3, wide, 64, WI_ACT_RELU, &need, &limit));
-    BOOST_TEST(need > 232448u);  // 1 MB of weights: the per-layer kernels
+    BOOST_TEST(need > std::max<std::size_t>(room, 232448u));  // 1 MB of weights: the per-layer kernels
 }
 
 // ---- with a GPU ----

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <regex>
 
@@ -33,6 +34,18 @@ TrainReport train_seed_config(const std::string& init, std::uint64_t seed = 1) {
 
 bool torch_available() {
     return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0;
+}
+
+// The precondition of the PyTorch comparisons: where torch is missing, one line says which
+// case is skipped and why.
+boost::test_tools::assertion_result torch_here(boost::unit_test::test_unit_id id) {
+    if (torch_available()) return true;
+    const std::string why = "/usr/bin/python3 cannot import torch and numpy (Debian: python3-torch)";
+    const std::string name = boost::unit_test::framework::get(id, boost::unit_test::TUT_ANY).p_name;
+    std::printf("end_to_end/%s: skipped: %s\n", name.c_str(), why.c_str());
+    boost::test_tools::assertion_result r(false);
+    r.message() << why;
+    return r;
 }
 
 }  // namespace
@@ -181,9 +194,7 @@ BOOST_AUTO_TEST_CASE(help_and_version) {
 }
 
 // One epoch from the same start must end where torch.optim.SGD ends (tests/torch_parity.sh).
-BOOST_AUTO_TEST_CASE(matches_pytorch, *boost::unit_test::precondition([](boost::unit_test::test_unit_id) {
-    return boost::test_tools::assertion_result(torch_available());
-})) {
+BOOST_AUTO_TEST_CASE(matches_pytorch, *boost::unit_test::precondition(torch_here)) {
     TempDir dir;
     const std::string cmd = "cd '" + repo_root() + "' && WI_BIN='" + wi_binary() + "' bash tests/torch_parity.sh > '" +
                             (dir / "log") + "' 2>&1";
@@ -192,10 +203,7 @@ BOOST_AUTO_TEST_CASE(matches_pytorch, *boost::unit_test::precondition([](boost::
 }
 
 // Every initializer's samples against PyTorch's own, two-sample KS (tests/init_vs_torch.sh).
-BOOST_AUTO_TEST_CASE(initializers_match_pytorch_samples,
-                     *boost::unit_test::precondition([](boost::unit_test::test_unit_id) {
-                         return boost::test_tools::assertion_result(torch_available());
-                     })) {
+BOOST_AUTO_TEST_CASE(initializers_match_pytorch_samples, *boost::unit_test::precondition(torch_here)) {
     TempDir dir;
     const std::string cmd = "cd '" + repo_root() + "' && WI_BIN='" + wi_binary() + "' bash tests/init_vs_torch.sh > '" +
                             (dir / "log") + "' 2>&1";

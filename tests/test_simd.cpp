@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "backend.h"
@@ -31,10 +33,18 @@ namespace {
 constexpr double kStepTol = 1e-5;
 constexpr int kSteps = 100;
 
+// The twins this CPU runs; each one it cannot run is named on stdout under the case's name.
 std::vector<const CpuKernels*> supported() {
     std::vector<const CpuKernels*> k;
-    if (cpu_has_avx2_fma()) k.push_back(&cpu_kernels_avx2());
-    if (cpu_has_avx512()) k.push_back(&cpu_kernels_avx512());
+    const std::string name = boost::unit_test::framework::current_test_case().p_name;
+    if (cpu_has_avx2_fma())
+        k.push_back(&cpu_kernels_avx2());
+    else
+        std::printf("simd_twins/%s: skipped on avx2: this CPU has no AVX2 with FMA\n", name.c_str());
+    if (cpu_has_avx512())
+        k.push_back(&cpu_kernels_avx512());
+    else
+        std::printf("simd_twins/%s: skipped on avx512: this CPU has no AVX-512F\n", name.c_str());
     return k;
 }
 

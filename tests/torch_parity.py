@@ -15,8 +15,10 @@ The PyTorch side mirrors wi run with --no-shuffle:
   nn.CrossEntropyLoss (mean over the batch), torch.optim.SGD(lr) without momentum,
   samples in file order, batches of --batch consecutive samples, the last one may be short.
 
-Exit status: 0 if every tensor's relative difference max|wi - torch| / max|torch| <= 1e-3,
-1 if any is larger, 2 on a usage or input error.
+Exit status: 0 if every tensor's relative difference max|wi - torch| / max|torch| is at most
+REL_TOL and its difference against the training update, max|wi - torch| / max|torch - init|,
+at most UPDATE_TOL; 1 if any is larger (or torch did not change a tensor, so nothing was
+compared); 2 on a usage or input error.
 """
 
 import argparse
@@ -29,10 +31,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-# Pass/fail tolerance on the tensor-scale relative error max|wi - torch| / max|torch|.
-REL_TOL = 1e-3
-# A diff that is this large a fraction of the training update itself makes the check weak; warn.
-UPDATE_WARN = 1e-2
+# Pass/fail tolerances, from what the seed model (784-32-32-10, xavier, batch 4, one epoch of
+# the bundled sample) measures on both wi paths (ref, simd) and every activation: rel at most
+# 8e-7 and d/upd at most 1.7e-5, float32 rounding compounded over 2,500 steps. Each bound is
+# about 12 times that; a 3 % error in one gradient is d/upd ~3e-2.
+REL_TOL = 1e-5  # max|wi - torch| / max|torch|
+UPDATE_TOL = 2e-4  # max|wi - torch| / max|torch - init|: the difference against the update itself
 
 IMAGE_MAGIC = 0x803
 LABEL_MAGIC = 0x801
@@ -191,13 +195,13 @@ def main():
 
     print("torch: %d SGD steps (batch %d, lr %g, act %s, arch %s) in %.1f s"
           % (steps, args.batch, args.lr, args.act, args.arch, train_s))
-    print("tolerance: pass if rel = max|wi - torch| / max|torch| <= %g for every tensor." % REL_TOL)
+    print("tolerance: pass if rel = max|wi - torch| / max|torch| <= %g and" % REL_TOL)
+    print("  d/upd = max|wi - torch| / max|torch - init| <= %g for every tensor." % UPDATE_TOL)
     print("  why: both sides compute in float32 but sum in different orders (wi's own loops vs torch's BLAS),")
     print("  so single-precision rounding (~6e-8 per op) compounds over %d steps; a real semantic" % steps)
-    print("  difference (normalization, batch order, sum vs mean loss, a missing activation) shows up")
-    print("  at the scale of the training update, far above 1e-3 of the tensor's size.")
-    print("  Also shown: elem = max_i |wi_i - torch_i| / max(|torch_i|, 1e-3*max|torch|), and")
-    print("  d/upd = max|wi - torch| / max|torch - init|, the diff against the update itself (informational).")
+    print("  difference (normalization, batch order, sum vs mean loss, a wrong gradient) shows up")
+    print("  at the scale of the training update, far above these bounds.")
+    print("  Also shown: elem = max_i |wi_i - torch_i| / max(|torch_i|, 1e-3*max|torch|) (informational).")
     print()
     hdr = "%-11s %-10s %11s %11s %11s %11s %11s %11s  %s" % (
         "tensor", "shape", "max_abs", "max|torch|", "rel", "elem", "max|upd|", "d/upd", "ok")
@@ -205,7 +209,7 @@ def main():
     print("-" * len(hdr))
 
     all_ok = True
-    warnings = []
+    problems = []
     for name, p in param_names(linears):
         t = p.detach().numpy().astype(np.float64)
         w = load_npy(args.wi_final_dir, name, p.shape).astype(np.float64)
@@ -227,26 +231,26 @@ def main():
             d_upd = max_abs / upd if upd > 0 else (0.0 if max_abs == 0 else float("inf"))
         else:
             elem = upd = d_upd = float("inf")
-        ok = finite and rel <= REL_TOL
+        ok = finite and rel <= REL_TOL and upd > 0 and d_upd <= UPDATE_TOL
         all_ok &= ok
         shape = "x".join(str(s) for s in p.shape)
         print("%-11s %-10s %11.3e %11.3e %11.3e %11.3e %11.3e %11.3e  %s"
               % (name, shape, max_abs, scale, rel, elem, upd, d_upd, "ok" if ok else "FAIL"))
         if finite and upd == 0:
-            warnings.append("%s: torch did not change it at all (update 0)" % name)
-        elif finite and d_upd > UPDATE_WARN:
-            warnings.append("%s: diff is %.1f%% of the training update (max|torch - init| = %.3e)"
-                            % (name, 100 * d_upd, upd))
+            problems.append("%s: torch did not change it at all (update 0): nothing compared" % name)
+        elif finite and d_upd > UPDATE_TOL:
+            problems.append("%s: diff is %.3g of the training update (max|torch - init| = %.3e), bound %g"
+                            % (name, d_upd, upd, UPDATE_TOL))
         if finite and np.array_equal(w, i0) and upd > 0:
-            warnings.append("%s: wi's final equals its initial value, torch's changed" % name)
+            problems.append("%s: wi's final equals its initial value, torch's changed" % name)
 
     print()
-    for wmsg in warnings:
-        print("warning: " + wmsg)
+    for msg in problems:
+        print("FAIL: " + msg)
     if all_ok:
-        print("PASS: act=%s, every tensor within rel <= %g of torch" % (args.act, REL_TOL))
+        print("PASS: act=%s, every tensor within rel <= %g of torch and d/upd <= %g" % (args.act, REL_TOL, UPDATE_TOL))
         return 0
-    print("FAIL: act=%s, some tensor exceeds rel %g" % (args.act, REL_TOL))
+    print("FAIL: act=%s, some tensor exceeds rel %g or d/upd %g" % (args.act, REL_TOL, UPDATE_TOL))
     return 1
 
 

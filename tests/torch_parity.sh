@@ -2,13 +2,14 @@
 # torch_parity.sh - check that wi's training matches PyTorch's, step for step.
 #
 # Run from the repository root:  bash tests/torch_parity.sh
-# For each initializer and activation, wi trains one epoch in file order on the bundled sample,
+# For each kernel path, initializer and activation, wi trains one epoch in file order on the bundled sample,
 # writing its initial and final weights; tests/torch_parity.py trains the same model in PyTorch
 # from those initial weights and compares the final ones.
 #
 # Environment:
 #   WI_PARITY_INIT   initializers to try, space- or comma-separated (default: xavier)
 #   WI_PARITY_ACTS   activations to try (default: none sigmoid tanh relu)
+#   WI_PARITY_KERNELS  wi's --kernel paths to try (default: ref simd)
 #   WI_PARITY_PYTHON interpreter with torch and numpy (default: /usr/bin/python3)
 #   WI_BIN           the wi binary (default: ./wi)
 # Skips (exit 0) when the interpreter cannot import torch and numpy.
@@ -16,6 +17,7 @@ set -u
 
 PY=${WI_PARITY_PYTHON:-/usr/bin/python3}
 WI=${WI_BIN:-./wi}
+case $WI in */*) ;; *) WI=./$WI ;; esac  # a bare name is a file here, not a command on PATH
 DATA=data_fetch/mnist-sample
 ARCH=784,32,32,10
 BATCH=4
@@ -23,6 +25,8 @@ LR=0.001
 EPOCHS=1
 INITS=${WI_PARITY_INIT:-xavier}
 ACTS=${WI_PARITY_ACTS:-none sigmoid tanh relu}
+KERNELS=${WI_PARITY_KERNELS:-ref simd}
+KERNELS=${KERNELS//,/ }
 INITS=${INITS//,/ }
 ACTS=${ACTS//,/ }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,17 +53,18 @@ trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS
 failed=0
 summary=()
+for kernel in $KERNELS; do
 for init in $INITS; do
     for act in $ACTS; do
-        run="$tmp/$init-$act"
+        run="$tmp/$kernel-$init-$act"
         mkdir -p "$run"
-        echo "=== init=$init act=$act ==="
+        echo "=== kernel=$kernel init=$init act=$act ==="
         t0=$SECONDS
-        if ! "$WI" --init "$init" --act "$act" --arch "$ARCH" --batch "$BATCH" --lr "$LR" --epochs "$EPOCHS" \
+        if ! "$WI" --kernel "$kernel" --init "$init" --act "$act" --arch "$ARCH" --batch "$BATCH" --lr "$LR" --epochs "$EPOCHS" \
                 --no-shuffle --no-fetch -q --data "$DATA" \
                 --save-init "$run/init" --save-weights "$run/final" > "$run/wi.log" 2>&1; then
             echo "wi failed:"; sed 's/^/  /' "$run/wi.log"
-            summary+=("init=$init act=$act: FAIL (wi exited non-zero)")
+            summary+=("kernel=$kernel init=$init act=$act: FAIL (wi exited non-zero)")
             failed=1
             continue
         fi
@@ -72,9 +77,10 @@ for init in $INITS; do
             1) verdict=FAIL; failed=1 ;;
             *) verdict="ERROR (rc $rc)"; failed=1 ;;
         esac
-        summary+=("init=$init act=$act: $verdict ($((SECONDS - t0)) s)")
+        summary+=("kernel=$kernel init=$init act=$act: $verdict ($((SECONDS - t0)) s)")
         echo
     done
+done
 done
 
 echo "=== torch parity summary ($((SECONDS - start)) s) ==="

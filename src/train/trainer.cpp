@@ -14,12 +14,12 @@
 #include "../nn/cross_entropy.h"
 #include "../report/progress.h"
 #include "../rng.h"
+#include "shuffle.h"
 
 namespace wi {
 
 namespace {
 constexpr int kEvalChunk = 250;  // samples per evaluation chunk (one workspace per thread)
-constexpr std::uint64_t kShuffleStream = 0x53485546464c45ULL;  // "SHUFFLE": keeps shuffling apart from init
 
 bool all_finite(const float* v, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
@@ -43,11 +43,6 @@ std::string locate_fault(const Mlp& m, const Workspace& ws, int B) {
             weights += (weights.empty() ? "" : ", ") + std::string("fc") + std::to_string(l + 1);
     }
     return where + (weights.empty() ? " (weights finite before the step)" : "; non-finite parameters now in " + weights);
-}
-
-// Fisher-Yates with our own generator, so a seed gives the same order everywhere.
-void shuffle(std::vector<int>& order, Rng& rng) {
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
 }
 
 // On the GPU: runs the epoch's steps from batch b up to the next point where the loop reads the
@@ -123,7 +118,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     std::vector<std::uint8_t> y(B);
     std::vector<int> order(train_set.count);
     std::iota(order.begin(), order.end(), 0);
-    Rng rng(opt.seed ^ kShuffleStream);
+    Rng rng = shuffle_rng(opt.seed);
 
     set_flush_denormals();
     TrainReport report;
@@ -155,7 +150,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     bool stop = opt.epochs > 0 && parameters_diverged(0, "before training");
     stop = stop || (opt.every_steps > 0 && opt.on_steps && !opt.on_steps(0, m));  // on_steps asked to end the run
     for (int epoch = 1; epoch <= opt.epochs && !report.diverged && !report.interrupted_by && !stop; ++epoch) {
-        if (opt.shuffle) shuffle(order, rng);
+        if (opt.shuffle) shuffle_order(order, rng);
         if (gpu) {
             gpu->set_order(order);
             gpu_first = gpu_end = 0;

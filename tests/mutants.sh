@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# tests/mutants.sh - mutation testing: small deliberate bugs the test suite must catch.
+#
+# usage, from anywhere:  bash tests/mutants.sh [NAME...]     (default: every mutant below)
+#
+# Each mutant is one or more exact text replacements in one source file, and the test cases
+# that must then fail (a Boost.Test --run_test filter). In a scratch copy of the tree (the
+# working tree is never touched) each mutant is applied, built, tested and reverted; its
+# verdict is "killed" (the tests failed) or "SURVIVED" (they passed: the suite misses that
+# bug). A mutant whose old text is not found exactly once, or that does not build, is an
+# error in the table. Ends with "mutants: K killed, S survived of N" and exits non-zero
+# unless every mutant was killed.
+#
+# The table: one line per replacement, fields separated by " @@ ":
+#   name @@ file @@ old text @@ new text @@ tests
+# "\n" in old or new text stands for a line break, "\\" for a backslash. Lines with the same
+# name are one mutant (their replacements applied together; the tests of its first line run).
+# Blank lines and lines starting with # are ignored.
+#
+# Environment: MUTANT_JOBS (make -j, default 2), MUTANT_TIMEOUT (seconds per test run, 300).
+set -uo pipefail
+
+read -r -d '' TABLE <<'EOF'
+# relu' is 0 at z = 0 (PyTorch), and every gradient element matches finite differences
+relu_kink @@ src/nn/activation.cpp @@ dz[i] = z[i] > 0.0f ? g : 0.0f; @@ dz[i] = z[i] >= 0.0f ? g : 0.0f; @@ guards_math/relu_derivative_at_zero_is_zero,relu_unit_at_the_kink_stays_put_on_every_path,mlp_gradients_per_element
+sigmoid_grad_0.1pct @@ src/nn/activation.cpp @@ da[i] * a[i] * (1.0f - a[i]) @@ da[i] * a[i] * (1.001f - a[i]) @@ guards_math/mlp_gradients_per_element
+bias_grad_1pct @@ src/nn/linear.cpp @@ db[o] = dbo; @@ db[o] = dbo * 1.01f; @@ guards_math/mlp_gradients_per_element
+
+# the shuffle: uniform, and what the trainer uses
+sattolo @@ src/train/shuffle.cpp @@ order[rng.below(i)] @@ order[rng.below(i - 1)] @@ guards_math/shuffle_is_uniform
+shuffle_skips_a_swap @@ src/train/shuffle.cpp @@ i > 1; --i @@ i > 2; --i @@ guards_math/shuffle_is_uniform
+shuffle_unused @@ src/train/trainer.cpp @@ if (opt.shuffle) shuffle_order(order, rng); @@ if (false) shuffle_order(order, rng); @@ guards_math/trainer_visits_the_shuffled_order
+shuffle_first_epoch_only @@ src/train/trainer.cpp @@ if (opt.shuffle) shuffle_order(order, rng); @@ if (opt.shuffle && epoch == 1) shuffle_order(order, rng); @@ guards_math/trainer_visits_the_shuffled_order
+shuffle_seed_ignored @@ src/train/trainer.cpp @@ Rng rng = shuffle_rng(opt.seed); @@ Rng rng = shuffle_rng(1); @@ guards_math/trainer_visits_the_shuffled_order
+
+# every diagnosis threshold, both sides
+vanishing_on_the_threshold @@ src/train/diagnosis.cpp @@ (s.grad_ratio < kVanishingRatio || @@ (s.grad_ratio <= kVanishingRatio || @@ guards_run/diagnosis_thresholds_from_both_sides
+vanishing_threshold_moved @@ src/train/diagnosis.h @@ kVanishingRatio = 1e-3; @@ kVanishingRatio = 1.02e-3; @@ guards_run/diagnosis_thresholds_from_both_sides
+exploding_on_the_threshold @@ src/train/diagnosis.cpp @@ s.grad_ratio > kExplodingRatio)) @@ s.grad_ratio >= kExplodingRatio)) @@ guards_run/diagnosis_thresholds_from_both_sides
+exploding_threshold_moved @@ src/train/diagnosis.h @@ kExplodingRatio = 1e3; @@ kExplodingRatio = 0.98e3; @@ guards_run/diagnosis_thresholds_from_both_sides
+vanishing_on_the_last_layer @@ src/train/diagnosis.cpp @@ if (s.layer < last && @@ if (s.layer <= last && @@ guards_run/diagnosis_thresholds_from_both_sides
+saturation_strict @@ src/train/diagnosis.cpp @@ s.saturated >= kSaturatedAlarm @@ s.saturated > kSaturatedAlarm @@ guards_run/diagnosis_thresholds_from_both_sides
+saturation_threshold_moved @@ src/train/diagnosis.h @@ kSaturatedAlarm = 0.5; @@ kSaturatedAlarm = 0.52; @@ guards_run/diagnosis_thresholds_from_both_sides
+dead_strict @@ src/train/diagnosis.cpp @@ s.dead >= kDeadAlarm @@ s.dead > kDeadAlarm @@ guards_run/diagnosis_thresholds_from_both_sides
+dead_threshold_moved @@ src/train/diagnosis.h @@ kDeadAlarm = 0.25; @@ kDeadAlarm = 0.24; @@ guards_run/diagnosis_thresholds_from_both_sides
+symmetry_either @@ src/train/diagnosis.cpp @@ s.distinct_units < s.units && s.distinct_grads < s.units @@ s.distinct_units < s.units || s.distinct_grads < s.units @@ guards_run/diagnosis_thresholds_from_both_sides
+no_learning_steps @@ src/train/diagnosis.cpp @@ report.epochs[0].steps >= 40 @@ report.epochs[0].steps > 40 @@ guards_run/diagnosis_thresholds_from_both_sides
+no_learning_threshold_moved @@ src/train/diagnosis.h @@ kNoLearningChange = 0.01; @@ kNoLearningChange = 0.0098; @@ guards_run/diagnosis_thresholds_from_both_sides
+divergence_nan_inf_swapped @@ src/train/diagnosis.cpp @@ std::isnan(report.diverged_loss) ? "NaN" : "Inf" @@ std::isnan(report.diverged_loss) ? "Inf" : "NaN" @@ guards_run/diagnosis_thresholds_from_both_sides
+
+# atomic writes
+write_in_place @@ src/fsutil.cpp @@ #include <unistd.h> @@ #include <fcntl.h>\n#include <unistd.h> @@ guards_run/atomic_writes
+write_in_place @@ src/fsutil.cpp @@     const int fd = ::mkstemp(name.data());\n    if (fd < 0) throw Error(path + ": cannot create a temporary file @@     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);\n    name.assign(path.c_str(), path.c_str() + path.size() + 1);\n    if (fd < 0) throw Error(path + ": cannot create a temporary file
+temp_file_left_behind @@ src/fsutil.cpp @@             ::close(fd);\n            ::unlink(name.data());\n            throw Error(path + ": write failed @@             ::close(fd);\n            throw Error(path + ": write failed @@ guards_run/atomic_writes
+
+# the trainer's figures
+short_batch_accuracy @@ src/train/trainer.cpp @@ acc_sum += static_cast<double>(correct) / n; @@ acc_sum += static_cast<double>(correct) / B; @@ guards_run/epoch_accuracy_with_a_short_last_batch
+short_batch_step_accuracy @@ src/train/trainer.cpp @@ report.step_accuracy.push_back(static_cast<float>(correct) / n); @@ report.step_accuracy.push_back(static_cast<float>(correct) / B); @@ guards_run/epoch_accuracy_with_a_short_last_batch
+divergence_layer_name @@ src/train/trainer.cpp @@ where = "fc" + std::to_string(l + 1) + " outputs"; @@ where = "fc" + std::to_string(l) + " outputs"; @@ guards_run/divergence_names_the_layer
+test_curve_twice_at_epoch_end @@ src/train/trainer.cpp @@ step % opt.eval_every == 0 && b + 1 < batches @@ step % opt.eval_every == 0 && b < batches @@ guards_run/test_curve_at_exact_steps
+test_curve_step_off_by_one @@ src/train/trainer.cpp @@ step % opt.eval_every == 0 && b + 1 < batches @@ (step + 1) % opt.eval_every == 0 && b + 1 < batches @@ guards_run/test_curve_at_exact_steps
+bias_step_reference @@ src/nn/mlp.cpp @@ sgd_step(L.b.data(), L.db.data(), L.b.size(), lr); @@ sgd_step(L.b.data(), L.db.data(), L.b.size(), 2 * lr); @@ guards_run/sgd_step_on_the_biases
+bias_step_simd @@ src/cpu/simd_kernels.inc @@ combine(W, out, dy, 1, out, x, B, in, -lr, true);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= lr * s; @@ combine(W, out, dy, 1, out, x, B, in, -lr, true);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= 0.5f * lr * s; @@ guards_run/sgd_step_on_the_biases
+
+# the orthogonal sampler's Haar law
+orthogonal_without_sign_fix @@ src/init_samplers.cpp @@ const double norm = std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)); @@ const double norm = -std::copysign(std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)), col[j][j]); @@ guards_math/orthogonal_is_haar
+orthogonal_from_uniform @@ src/init_samplers.cpp @@ (transpose ? col[r][c] : col[c][r]) = rng.normal(); @@ (transpose ? col[r][c] : col[c][r]) = rng.uniform(-1.0, 1.0); @@ guards_math/orthogonal_is_haar
+
+# the suite's closing line
+closing_line_counts_aborted_twice @@ tests/test_main.cpp @@ r.p_test_cases_failed + r.p_test_cases_timed_out @@ r.p_test_cases_failed + r.p_test_cases_aborted @@ guards_run/closing_line_counts_each_case_once
+closing_line_counts_filtered_out_as_skipped @@ tests/test_main.cpp @@ skipped_cases()); @@ static_cast<unsigned long>(r.p_test_cases_skipped)); @@ guards_run/closing_line_counts_each_case_once
+EOF
+
+JOBS=${MUTANT_JOBS:-2}
+TIMEOUT=${MUTANT_TIMEOUT:-300}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+start=$SECONDS
+
+# The table as records "name<TAB>file<TAB>old<TAB>new<TAB>tests", in order, checked.
+records=$(printf '%s\n' "$TABLE" | python3 -c '
+import sys
+for n, line in enumerate(sys.stdin, 1):
+    line = line.rstrip("\n")
+    if not line.strip() or line.lstrip().startswith("#"):
+        continue
+    f = [x.strip() for x in line.split(" @@ ")]
+    if len(f) not in (4, 5) or "\t" in line:
+        sys.exit("mutants: table line %d: expected name @@ file @@ old @@ new [@@ tests]: %s" % (n, line))
+    print("\t".join(f + [""] * (5 - len(f))))
+') || exit 2
+names=$(printf '%s\n' "$records" | cut -f1 | awk '!seen[$0]++')
+if [ $# -gt 0 ]; then
+    for want in "$@"; do
+        printf '%s\n' "$names" | grep -qxF -- "$want" || { echo "mutants: no mutant named '$want'" >&2; exit 2; }
+    done
+    names=$(printf '%s\n' "$@")
+fi
+
+# The scratch copy: sources and the current build (timestamps kept, so only what a mutant
+# touches is rebuilt). The tests find the scratch tree's wi through WI_TEST_ROOT/WI_TEST_BIN.
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/wi-mutants.XXXXXX") || exit 2
+ORIG="$SCRATCH/.orig"
+restore() {  # put back every file a mutant changed
+    if [ -d "$ORIG" ]; then
+        (cd "$ORIG" && find . -type f) | while read -r f; do cp -p "$ORIG/$f" "$SCRATCH/tree/$f"; done
+        rm -rf "$ORIG"
+    fi
+}
+cleanup() { restore; rm -rf "$SCRATCH"; }
+# Builds and test runs go in the background under timeout(1), which gives them a process
+# group of their own: a signal to this script then ends them at once, and the whole group.
+child=0
+in_background() {
+    timeout "$@" &
+    child=$!
+    wait "$child"
+    local rc=$?
+    child=0
+    return "$rc"
+}
+exec 3>&1  # the script's own output, for messages from inside redirected calls
+interrupted() {
+    echo >&3
+    echo "mutants: interrupted" >&3
+    if [ "$child" -gt 0 ]; then
+        kill -TERM "$child" 2>/dev/null
+        wait "$child" 2>/dev/null
+    fi
+    exit 130
+}
+trap cleanup EXIT
+trap interrupted INT TERM HUP
+
+echo "mutants: copying the tree to $SCRATCH/tree"
+mkdir -p "$SCRATCH/tree"
+(cd "$ROOT" && tar --exclude=./build-san --exclude=./build-gpu --exclude=./.git -cf - .) | (cd "$SCRATCH/tree" && tar -xpf -) || exit 2
+cd "$SCRATCH/tree" || exit 2
+export WI_TEST_ROOT="$PWD" WI_TEST_BIN="$PWD/wi" WI_NO_FETCH=1
+
+build() { in_background 3600 make -j"$JOBS" build/wi_tests wi >"$SCRATCH/build.log" 2>&1; }
+run_tests() { in_background "$TIMEOUT" ./build/wi_tests --run_test="$1" >"$SCRATCH/test.log" 2>&1; }
+
+# Every mutant's tests must pass on the code as it is, or a kill means nothing.
+all_tests=$(for name in $names; do printf '%s\n' "$records" | awk -F'\t' -v n="$name" '$1 == n && $5 != "" { print $5; exit }'; done |
+    awk '!seen[$0]++' | paste -sd: -)
+echo "mutants: building the unmutated tree"
+build || { tail -20 "$SCRATCH/build.log"; echo "mutants: the unmutated tree does not build"; exit 2; }
+echo "mutants: the unmutated tree against every mutant's tests"
+if ! run_tests "$all_tests"; then
+    tail -30 "$SCRATCH/test.log"
+    echo "mutants: the tests fail on the unmutated tree: fix that first"
+    exit 2
+fi
+
+killed=0 survived=0 broken=0 total=0
+survivors=()
+for name in $names; do
+    total=$((total + 1))
+    t0=$SECONDS
+    mkdir -p "$ORIG"
+    tests=$(printf '%s\n' "$records" | awk -F'\t' -v n="$name" '$1 == n && $5 != "" { print $5; exit }')
+    applied=$(printf '%s\n' "$records" | awk -F'\t' -v n="$name" '$1 == n' | python3 -c '
+import os, sys
+orig = sys.argv[1]
+for rec in sys.stdin:
+    name, path, old, new, _ = rec.rstrip("\n").split("\t")
+    unescape = lambda s: s.replace("\\\\", "\0").replace("\\n", "\n").replace("\0", "\\")
+    old, new = unescape(old), unescape(new)
+    if not os.path.isfile(path):
+        sys.exit("%s: no file %s" % (name, path))
+    keep = os.path.join(orig, path)
+    if not os.path.exists(keep):
+        os.makedirs(os.path.dirname(keep), exist_ok=True)
+        with open(path, "rb") as f, open(keep, "wb") as g:
+            g.write(f.read())
+    text = open(path).read()
+    if text.count(old) != 1:
+        sys.exit("%s: %s: the old text is found %d times, not once: %r" % (name, path, text.count(old), old))
+    with open(path, "w") as f:
+        f.write(text.replace(old, new))
+print("ok")
+' "$ORIG" 2>&1)
+    if [ "$applied" != ok ]; then
+        echo "mutant $name: ERROR: $applied"
+        broken=$((broken + 1))
+    elif [ -z "$tests" ]; then
+        echo "mutant $name: ERROR: no tests given"
+        broken=$((broken + 1))
+    elif ! build; then
+        echo "mutant $name: ERROR: does not build"
+        grep -m3 'error' "$SCRATCH/build.log" | sed 's/^/    /'
+        broken=$((broken + 1))
+    elif run_tests "$tests"; then
+        echo "mutant $name: SURVIVED ($tests passed, $((SECONDS - t0)) s)"
+        survived=$((survived + 1))
+        survivors+=("$name")
+    else
+        echo "mutant $name: killed ($(grep -m1 -oE 'error: in "[^"]*"' "$SCRATCH/test.log" || echo "tests failed"), $((SECONDS - t0)) s)"
+        killed=$((killed + 1))
+    fi
+    restore
+done
+
+echo
+note=""
+[ "$broken" -gt 0 ] && note=" ($broken broken: see their ERROR lines)"
+echo "mutants: $killed killed, $survived survived of $total$note in $((SECONDS - start)) s"
+[ "${#survivors[@]}" -gt 0 ] && echo "survivors: ${survivors[*]}"
+[ "$killed" -eq "$total" ]
