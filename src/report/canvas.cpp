@@ -2,8 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "../error.h"
 
 namespace wi {
+
+void check_canvas_size(long long width, long long height, int channels) {
+    const bool ok = width >= 1 && height >= 1 && channels >= 1 && width <= kMaxCanvasSide && height <= kMaxCanvasSide &&
+                    width * height * channels <= kMaxCanvasBytes;
+    if (!ok)
+        throw Error("a figure of " + std::to_string(width) + " x " + std::to_string(height) + " pixels is beyond the " +
+                    std::to_string(kMaxCanvasSide) + "-pixel, " + std::to_string(kMaxCanvasBytes >> 20) +
+                    " MiB limit of figures");
+}
 
 namespace palette {
 Color series(int i) {
@@ -54,8 +66,9 @@ bool inside_marker(Marker shape, double x, double y, double r) {
 }  // namespace
 
 Canvas::Canvas(int width, int height, Color background)
-    : width_(std::max(width, 1)), height_(std::max(height, 1)),
-      rgb_(static_cast<std::size_t>(width_) * height_ * 3) {
+    : width_(std::max(width, 1)), height_(std::max(height, 1)) {
+    check_canvas_size(width_, height_, 3);
+    rgb_.resize(static_cast<std::size_t>(width_) * height_ * 3);
     for (std::size_t i = 0; i < rgb_.size(); i += 3) {
         rgb_[i] = background.r;
         rgb_[i + 1] = background.g;
