@@ -53,7 +53,8 @@ std::vector<double> histogram_density(const std::vector<float>& w, Range r, int 
             ++*non_finite;
             continue;
         }
-        const int b = std::min(bins - 1, std::max(0, static_cast<int>((v - r.lo) / width)));
+        const double at = (v - r.lo) / width;  // a value outside r (or a range too wide to divide) goes to an end bin
+        const int b = at > 0 ? (at < bins - 1 ? static_cast<int>(at) : bins - 1) : 0;
         h[b] += 1.0;
         ++used;
     }

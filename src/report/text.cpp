@@ -268,6 +268,10 @@ double aligned(Align a, double start, double extent) {
     return a == Align::Start ? start : a == Align::Center ? start - extent / 2.0 : start - extent;
 }
 
+// A mask position in whole pixels, held within a few canvas sizes of the canvas (text placed
+// further out is not seen either way), so that it converts to int and x + w cannot overflow.
+int mask_position(double v) { return static_cast<int>(std::lround(std::max(-1e7, std::min(1e7, v)))); }
+
 }  // namespace
 
 Font Font::load(const std::string& request) {
@@ -295,6 +299,7 @@ TextMask Font::render(const std::string& utf8, double size_px) const {
 }
 
 Rect draw_text(Canvas& canvas, const Font& font, const std::string& text, Point anchor, const TextStyle& style) {
+    if (!std::isfinite(anchor.x) || !std::isfinite(anchor.y)) return {anchor.x, anchor.y, 0.0, 0.0};  // nowhere to draw
     const TextMask m = font.render(text, style.size);
     // Distance from the mask's top row to the point that v aligns: cap top, cap middle, baseline.
     const double v_offset = style.v == Align::Start    ? m.baseline - m.cap_height
@@ -303,16 +308,15 @@ Rect draw_text(Canvas& canvas, const Font& font, const std::string& text, Point 
     if (!style.vertical) {
         const double left = aligned(style.h, anchor.x, m.advance);
         const double top = anchor.y - v_offset;
-        canvas.draw_mask(m.alpha, m.width, m.height, static_cast<int>(std::lround(left - m.pad)),
-                         static_cast<int>(std::lround(top)), style.color);
+        canvas.draw_mask(m.alpha, m.width, m.height, mask_position(left - m.pad), mask_position(top), style.color);
         return {left, top + m.baseline - m.cap_height, m.advance, m.height - (m.baseline - m.cap_height)};
     }
     // Turned a quarter counter-clockwise: the mask's top row becomes its left column and the
     // pen runs upwards, so the text starts at the bottom.
     const double bottom = aligned(style.h, anchor.y, -m.advance);  // Start: begins at anchor.y and rises
     const double left = anchor.x - v_offset;
-    canvas.draw_mask(m.alpha, m.width, m.height, static_cast<int>(std::lround(left)),
-                     static_cast<int>(std::lround(bottom + m.pad - m.width)), style.color, true);
+    canvas.draw_mask(m.alpha, m.width, m.height, mask_position(left), mask_position(bottom + m.pad - m.width), style.color,
+                     true);
     return {left + m.baseline - m.cap_height, bottom - m.advance, m.height - (m.baseline - m.cap_height), m.advance};
 }
 
