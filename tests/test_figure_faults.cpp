@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include <dirent.h>
+
 #include "error.h"
+#include "fuzz/font_target.h"
 #include "report/axes.h"
 #include "report/canvas.h"
 #include "report/figures.h"
@@ -304,6 +307,27 @@ BOOST_AUTO_TEST_CASE(randomly_damaged_fonts_never_crash_the_renderer) {
         BOOST_TEST(f.render("0", 200).height > 0);
     }
     BOOST_TEST_MESSAGE("random font damage: " << accepted << " of 60 fonts still passed the check");
+}
+
+// The fuzzer's seeds (tests/fuzz/corpus_font/, from make_font_seeds.py) are valid fonts with
+// every structure the check reads: each must pass it and render; files the fuzzer finds go there too.
+BOOST_AUTO_TEST_CASE(font_fuzz_seeds_replay) {
+    TempDir dir;
+    const std::string corpus = repo_root() + "/tests/fuzz/corpus_font";
+    DIR* d = opendir(corpus.c_str());
+    BOOST_TEST_REQUIRE(d != nullptr, corpus);
+    int seeds = 0;
+    for (dirent* e = readdir(d); e != nullptr; e = readdir(d)) {
+        const std::string name = e->d_name;
+        if (name[0] == '.') continue;
+        const std::string bytes = read_file(corpus + "/" + name);
+        const bool truetype = wi_fuzz::font_one(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(),
+                                                dir / ("seed_" + name));
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".ttf") == 0) BOOST_TEST(truetype, name << " is refused");
+        ++seeds;
+    }
+    closedir(d);
+    BOOST_TEST(seeds >= 4);
 }
 
 BOOST_AUTO_TEST_CASE(wi_plot_with_a_damaged_font_warns_once_and_writes_the_figure) {
