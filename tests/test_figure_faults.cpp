@@ -280,6 +280,29 @@ BOOST_AUTO_TEST_CASE(damaged_fonts_are_refused_by_name) {
     }
 }
 
+// A cmap may name glyphs the font does not have (the check leaves glyph ids alone): they are
+// drawn as glyph 0, that is spelled as the built-in font spells them, never looked up past hmtx.
+BOOST_AUTO_TEST_CASE(cmap_glyph_ids_beyond_the_font_become_glyph_0) {
+    TempDir dir;
+    Ttf t = dejavu();
+    const std::size_t sub = t.off("cmap") + t.u32(t.off("cmap") + 4 + 8 * 4 + 4);
+    BOOST_TEST_REQUIRE(t.u16(sub) == 12u);
+    bool patched = false;
+    for (std::uint32_t i = 0; i < t.u32(sub + 12); ++i) {
+        const std::size_t group = sub + 16 + 12 * i;
+        if (t.u32(group) <= 0x3C3 && 0x3C3 <= t.u32(group + 4)) {  // sigma's group
+            t.set32(group + 8, 0x00FFFF00);
+            patched = true;
+        }
+    }
+    BOOST_TEST_REQUIRE(patched);
+    write_file(dir / "far_glyphs.ttf", t.b);
+    const Font f = Font::load(dir / "far_glyphs.ttf");
+    BOOST_TEST_REQUIRE(f.is_truetype());
+    BOOST_TEST(f.render("\xCF\x83", 15).advance == f.render("s", 15).advance);
+    BOOST_TEST(f.render("x = \xCF\x83", 15).advance == f.render("x = s", 15).advance);
+}
+
 // Random damage: whatever passes the check must render every character figures use.
 BOOST_AUTO_TEST_CASE(randomly_damaged_fonts_never_crash_the_renderer) {
     TempDir dir;
