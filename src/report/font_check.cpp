@@ -269,14 +269,9 @@ void Checker::check_coverage(const Table& t, std::size_t cov, long* max_index) c
 
 void Checker::check_class_def(const Table& t, std::size_t cd) const {
     in_table(t, cd, 2, "a class definition");
-    const std::size_t at = t.off + cd;
-    if (u16(at) == 1) {
-        in_table(t, cd, 6, "a class definition");
-        in_table(t, cd + 6, 2ull * u16(at + 4), "a class definition");
-    } else if (u16(at) == 2) {
-        in_table(t, cd, 4, "a class definition");
-        in_table(t, cd + 4, 6ull * u16(at + 2), "a class definition");
-    }
+    const unsigned format = u16(t.off + cd);
+    if (format == 1) in_table(t, cd, 6, "a class definition"), in_table(t, cd + 6, 2ull * u16(t.off + cd + 4), "a class definition");
+    if (format == 2) in_table(t, cd, 4, "a class definition"), in_table(t, cd + 4, 6ull * u16(t.off + cd + 2), "a class definition");
 }
 
 void Checker::check_gpos(const Table& t) const {
@@ -365,13 +360,8 @@ FontCheck Checker::run() {
                  "tables '" + u.tag + "' and '" + t.tag + "' overlap");
         used.push_back(t);
     }
-    const Table& cmap = used[0];
-    const Table& loca = used[1];
-    const Table& head = used[2];
+    const Table &cmap = used[0], &loca = used[1], &head = used[2], &hhea = used[4], &hmtx = used[5], &maxp = used[6];
     glyf_ = used[3];
-    const Table& hhea = used[4];
-    const Table& hmtx = used[5];
-    const Table& maxp = used[6];
 
     in_table(head, 0, 54, "the header");
     const unsigned em = u16(head.off + 18), loca_format = u16(head.off + 50);
@@ -402,12 +392,9 @@ FontCheck Checker::run() {
     extent_.assign(glyphs_, 0.0);
     for (unsigned g = 0; g < glyphs_; ++g) check_glyph(g, 0);
     check_cmap(cmap);
-    const Table* gpos = used.back().tag == "GPOS" ? &used.back() : nullptr;
-    const Table* kern = nullptr;
-    for (const Table& t : used)
-        if (t.tag == "kern") kern = &t;
-    if (gpos) check_gpos(*gpos);  // stb_truetype kerns with GPOS when there is one, else with kern
-    else if (kern) check_kern(*kern);
+    // stb_truetype kerns with GPOS when there is one, else with kern (the last two tables, when present)
+    if (used.back().tag == "GPOS") check_gpos(used.back());
+    else if (used.back().tag == "kern") check_kern(used.back());
     result.ok = true;
     result.offset = static_cast<int>(start);
     result.glyphs = static_cast<int>(glyphs_);
