@@ -376,6 +376,18 @@ BOOST_AUTO_TEST_CASE(wi_plot_with_a_damaged_font_warns_once_and_writes_the_figur
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_missing_font_or_a_directory_is_named) {
+    TempDir dir;
+    const RunResult d = run_wi("plot sigmoid-grad --out '" + (dir / "a") + "'", "WI_FONT='" + dir.path() + "'");
+    BOOST_TEST(d.status == 0, d.err);
+    BOOST_TEST(contains(d.err, "warning: font " + dir.path() + ": a directory, not a font file"), d.err);
+    BOOST_TEST(decode(dir / "a/sigmoid_grad.png").width == 1000);
+    const RunResult m = run_wi("plot sigmoid-grad --out '" + (dir / "b") + "'", "WI_FONT='" + (dir / "none.ttf") + "'");
+    BOOST_TEST(m.status == 0, m.err);
+    BOOST_TEST(contains(m.err, "none.ttf: no such file"), m.err);
+    BOOST_TEST(decode(dir / "b/sigmoid_grad.png").width == 1000);
+}
+
 BOOST_AUTO_TEST_CASE(a_damaged_font_is_reported_once_per_run) {
     TempDir dir;
     const std::string font = damaged(dir, damages()[0]);

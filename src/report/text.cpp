@@ -43,7 +43,7 @@ const char* const kFontSearch[] = {
 // null with *defect saying why when it cannot be used.
 std::shared_ptr<Font::TrueType> load_truetype(const std::string& path, std::string* defect) {
     if (!is_file(path)) {
-        *defect = "no such file";
+        *defect = is_dir(path) ? "a directory, not a font file" : "no such file (or not a regular file)";
         return nullptr;
     }
     std::ifstream f(path, std::ios::binary);
