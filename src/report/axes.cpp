@@ -25,6 +25,12 @@ constexpr double kFarAway = 1e6;
 
 double clamp_px(double v) { return std::max(-kFarAway, std::min(kFarAway, v)); }
 
+// How many ticks fit along a side of the given length, at one per `per_tick` pixels (0 to 100).
+int tick_target(double length, double per_tick) {
+    const double n = length / per_tick;
+    return n > 0 ? (n < 100 ? static_cast<int>(n) : 100) : 0;
+}
+
 bool overlaps(const Rect& a, const Rect& b) {
     return a.width > 0 && b.width > 0 && a.left < b.right() && b.left < a.right() && a.top < b.bottom() &&
            b.top < a.bottom();
@@ -50,9 +56,9 @@ Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_
     frame_.y = y;
     frame_.log_y = y_scale == Scale::Log && y.lo > 0 && y.hi > y.lo;
     canvas_.fill_rect(px, palette::kWhite);
-    for (double t : nice_ticks(x, static_cast<int>(px.width / kPxPerXTick)))
+    for (double t : nice_ticks(x, tick_target(px.width, kPxPerXTick)))
         canvas_.fill_rect({frame_.to_px(t) - 0.5, px.top, 1.0, px.height}, palette::kGrid);
-    const int ny = static_cast<int>(px.height / kPxPerYTick);
+    const int ny = tick_target(px.height, kPxPerYTick);
     for (double t : frame_.log_y ? log_ticks(y, ny) : nice_ticks(y, ny))
         canvas_.fill_rect({px.left, frame_.to_py(t) - 0.5, px.width, 1.0}, palette::kGrid);
 }
@@ -248,7 +254,7 @@ void Axes::draw_axes(const AxesLabels& labels) {
     TextStyle tick;
     tick.size = kTickLabelSize;
     tick.h = Align::Center;
-    const int nx = static_cast<int>(f.width / kPxPerXTick), ny = static_cast<int>(f.height / kPxPerYTick);
+    const int nx = tick_target(f.width, kPxPerXTick), ny = tick_target(f.height, kPxPerYTick);
     const double xstep = nice_step(frame_.x.hi - frame_.x.lo, nx);
     for (double t : nice_ticks(frame_.x, nx)) {
         const double px = frame_.to_px(t);

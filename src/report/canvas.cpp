@@ -2,8 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "../error.h"
 
 namespace wi {
+
+void check_canvas_size(long long width, long long height, int channels) {
+    const bool ok = width >= 1 && height >= 1 && channels >= 1 && width <= kMaxCanvasSide && height <= kMaxCanvasSide &&
+                    width * height * channels <= kMaxCanvasBytes;
+    if (!ok)
+        throw Error("a figure of " + std::to_string(width) + " x " + std::to_string(height) + " pixels is beyond the " +
+                    std::to_string(kMaxCanvasSide) + "-pixel, " + std::to_string(kMaxCanvasBytes >> 20) +
+                    " MiB limit of figures");
+}
 
 namespace palette {
 Color series(int i) {
@@ -21,6 +33,17 @@ Marker marker_for(int i) {
 namespace {
 
 double clamp01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
+
+// A coordinate as a pixel index, for loop bounds and clipping: its floor (or ceiling), held
+// far outside any canvas so that the conversion to int is always defined; NaN gives the low
+// end, so a primitive at a NaN position covers no pixel.
+constexpr int kIndexLimit = 1 << 30;
+int index_floor(double v) {
+    return v > -kIndexLimit ? (v < kIndexLimit ? static_cast<int>(std::floor(v)) : kIndexLimit) : -kIndexLimit;
+}
+int index_ceil(double v) {
+    return v > -kIndexLimit ? (v < kIndexLimit ? static_cast<int>(std::ceil(v)) : kIndexLimit) : -kIndexLimit;
+}
 
 // Distance from point p to the segment a-b.
 double segment_distance(Point p, Point a, Point b) {
@@ -54,8 +77,9 @@ bool inside_marker(Marker shape, double x, double y, double r) {
 }  // namespace
 
 Canvas::Canvas(int width, int height, Color background)
-    : width_(std::max(width, 1)), height_(std::max(height, 1)),
-      rgb_(static_cast<std::size_t>(width_) * height_ * 3) {
+    : width_(std::max(width, 1)), height_(std::max(height, 1)) {
+    check_canvas_size(width_, height_, 3);
+    rgb_.resize(static_cast<std::size_t>(width_) * height_ * 3);
     for (std::size_t i = 0; i < rgb_.size(); i += 3) {
         rgb_[i] = background.r;
         rgb_[i + 1] = background.g;
@@ -71,10 +95,10 @@ Color Canvas::pixel(int x, int y) const {
 }
 
 void Canvas::set_clip(const Rect& r) {
-    clip_x0_ = std::max(0, static_cast<int>(std::floor(r.left)));
-    clip_y0_ = std::max(0, static_cast<int>(std::floor(r.top)));
-    clip_x1_ = std::min(width_, static_cast<int>(std::ceil(r.right())));
-    clip_y1_ = std::min(height_, static_cast<int>(std::ceil(r.bottom())));
+    clip_x0_ = std::max(0, index_floor(r.left));
+    clip_y0_ = std::max(0, index_floor(r.top));
+    clip_x1_ = std::min(width_, index_ceil(r.right()));
+    clip_y1_ = std::min(height_, index_ceil(r.bottom()));
 }
 
 void Canvas::reset_clip() {
@@ -93,8 +117,8 @@ void Canvas::blend(int x, int y, Color c, double a) {
 
 void Canvas::fill_rect(const Rect& r, Color c, double alpha) {
     if (!(r.width > 0.0) || !(r.height > 0.0)) return;
-    const int x0 = static_cast<int>(std::floor(r.left)), x1 = static_cast<int>(std::ceil(r.right()));
-    const int y0 = static_cast<int>(std::floor(r.top)), y1 = static_cast<int>(std::ceil(r.bottom()));
+    const int x0 = index_floor(r.left), x1 = index_ceil(r.right());
+    const int y0 = index_floor(r.top), y1 = index_ceil(r.bottom());
     for (int y = std::max(y0, clip_y0_); y < std::min(y1, clip_y1_); ++y) {
         // coverage = overlap of the pixel square [x, x+1) x [y, y+1) with r
         const double cy = std::min(y + 1.0, r.bottom()) - std::max(static_cast<double>(y), r.top);
@@ -117,10 +141,10 @@ void Canvas::polyline(const std::vector<Point>& pts, Color c, double width, doub
         lx = std::min(lx, p.x), hx = std::max(hx, p.x);
         ly = std::min(ly, p.y), hy = std::max(hy, p.y);
     }
-    const int bx0 = std::max(clip_x0_, static_cast<int>(std::floor(lx - reach)));
-    const int by0 = std::max(clip_y0_, static_cast<int>(std::floor(ly - reach)));
-    const int bx1 = std::min(clip_x1_, static_cast<int>(std::ceil(hx + reach)) + 1);
-    const int by1 = std::min(clip_y1_, static_cast<int>(std::ceil(hy + reach)) + 1);
+    const int bx0 = std::max(clip_x0_, index_floor(lx - reach));
+    const int by0 = std::max(clip_y0_, index_floor(ly - reach));
+    const int bx1 = std::min(clip_x1_, index_ceil(hx + reach) + 1);
+    const int by1 = std::min(clip_y1_, index_ceil(hy + reach) + 1);
     if (bx0 >= bx1 || by0 >= by1) return;
     // Coverage of the whole polyline, as the maximum over its segments, then blended once.
     const int bw = bx1 - bx0, bh = by1 - by0;
@@ -128,10 +152,10 @@ void Canvas::polyline(const std::vector<Point>& pts, Color c, double width, doub
     const std::size_t segments = pts.size() == 1 ? 1 : pts.size() - 1;  // a single point is a dot
     for (std::size_t s = 0; s < segments; ++s) {
         const Point a = pts[s], b = pts[std::min(s + 1, pts.size() - 1)];
-        const int x0 = std::max(bx0, static_cast<int>(std::floor(std::min(a.x, b.x) - reach)));
-        const int x1 = std::min(bx1, static_cast<int>(std::ceil(std::max(a.x, b.x) + reach)) + 1);
-        const int y0 = std::max(by0, static_cast<int>(std::floor(std::min(a.y, b.y) - reach)));
-        const int y1 = std::min(by1, static_cast<int>(std::ceil(std::max(a.y, b.y) + reach)) + 1);
+        const int x0 = std::max(bx0, index_floor(std::min(a.x, b.x) - reach));
+        const int x1 = std::min(bx1, index_ceil(std::max(a.x, b.x) + reach) + 1);
+        const int y0 = std::max(by0, index_floor(std::min(a.y, b.y) - reach));
+        const int y1 = std::min(by1, index_ceil(std::max(a.y, b.y) + reach) + 1);
         for (int y = y0; y < y1; ++y)
             for (int x = x0; x < x1; ++x) {
                 const double d = segment_distance({x + 0.5, y + 0.5}, a, b);
@@ -159,8 +183,8 @@ void Canvas::marker(Point centre, Marker shape, double radius, Color c, double a
     // marker sizes of a few pixels, where an exact area formula per shape would be overkill.
     constexpr int kSub = 4;
     const double reach = radius * 1.3 + 1.0;  // every shape fits in 1.2 r
-    const int x0 = static_cast<int>(std::floor(centre.x - reach)), x1 = static_cast<int>(std::ceil(centre.x + reach));
-    const int y0 = static_cast<int>(std::floor(centre.y - reach)), y1 = static_cast<int>(std::ceil(centre.y + reach));
+    const int x0 = std::max(clip_x0_, index_floor(centre.x - reach)), x1 = std::min(clip_x1_, index_ceil(centre.x + reach));
+    const int y0 = std::max(clip_y0_, index_floor(centre.y - reach)), y1 = std::min(clip_y1_, index_ceil(centre.y + reach));
     for (int y = y0; y < y1; ++y)
         for (int x = x0; x < x1; ++x) {
             int hits = 0;

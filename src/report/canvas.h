@@ -53,8 +53,19 @@ struct Rect {
 enum class Marker { Circle, Square, Diamond, TriangleUp };
 Marker marker_for(int i);  // the marker series i takes: shape tells series apart without colour
 
+// The largest canvas a figure may have. stb_image_write computes sizes (width x channels + 1)
+// x height in int; these limits keep every such product far below 2^31, and no figure comes
+// near them (the largest, a deep network's weights, is 1400 x 1900).
+constexpr long long kMaxCanvasSide = 16384;
+constexpr long long kMaxCanvasBytes = 1LL << 28;  // width x height x channels
+
+// Throws wi::Error naming the size when a width x height canvas with `channels` bytes a
+// pixel is not within [1, kMaxCanvasSide] on each side and kMaxCanvasBytes in all.
+void check_canvas_size(long long width, long long height, int channels);
+
 class Canvas {
 public:
+    // Sizes below 1 become 1; a size beyond check_canvas_size's limits throws wi::Error.
     Canvas(int width, int height, Color background);
 
     int width() const { return width_; }

@@ -53,7 +53,8 @@ std::vector<double> histogram_density(const std::vector<float>& w, Range r, int 
             ++*non_finite;
             continue;
         }
-        const int b = std::min(bins - 1, std::max(0, static_cast<int>((v - r.lo) / width)));
+        const double at = (v - r.lo) / width;  // a value outside r (or a range too wide to divide) goes to an end bin
+        const int b = at > 0 ? (at < bins - 1 ? static_cast<int>(at) : bins - 1) : 0;
         h[b] += 1.0;
         ++used;
     }
@@ -93,23 +94,38 @@ struct SummaryRow {
 };
 
 // A small table in an empty grid cell: per layer, the shape, the law's sigma and the measured one.
-void draw_summary(Sheet& sheet, const Rect& cell, const std::string& init, const std::vector<SummaryRow>& rows) {
+// `notes` (lines) say which layers have no panel; rows that do not fit the cell are counted in
+// a last line.
+void draw_summary(Sheet& sheet, const Rect& cell, const std::string& init, const std::vector<SummaryRow>& rows,
+                  const std::vector<std::string>& notes) {
     constexpr double kRow = 24.0;
     const double col[] = {0.0, 0.25, 0.45, 0.63, 0.84};  // column starts, as fractions of the cell width
     TextStyle st;
     st.size = 14;
     draw_text(sheet.canvas, sheet.font, "init: " + init, {cell.left, cell.top + 10}, st);
+    double top = cell.top + 10;
+    st.color = palette::kVermillion;
+    for (const std::string& note : notes) {
+        draw_text(sheet.canvas, sheet.font, note, {cell.left, top + kRow}, st);
+        top += kRow;
+    }
     const char* const head[] = {"layer", "shape", "law \xCF\x83", "weights \xCF\x83", "mean"};
     st.color = palette::kAxis;
-    for (int c = 0; c < 5; ++c) draw_text(sheet.canvas, sheet.font, head[c], {cell.left + col[c] * cell.width, cell.top + 10 + 1.5 * kRow}, st);
-    sheet.canvas.fill_rect({cell.left, cell.top + 10 + 2.2 * kRow, cell.width, 1}, palette::kAxis);
+    for (int c = 0; c < 5; ++c) draw_text(sheet.canvas, sheet.font, head[c], {cell.left + col[c] * cell.width, top + 1.5 * kRow}, st);
+    sheet.canvas.fill_rect({cell.left, top + 2.2 * kRow, cell.width, 1}, palette::kAxis);
     st.color = palette::kText;
+    const std::size_t fit = static_cast<std::size_t>(std::max(1.0, std::floor((cell.bottom() - top) / kRow - 2.7)));
     for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (r + 1 == fit && rows.size() > fit) {
+            draw_text(sheet.canvas, sheet.font, "\xE2\x80\xA6 and " + std::to_string(rows.size() - r) + " more layers",
+                      {cell.left, top + (2.7 + r) * kRow}, st);
+            break;
+        }
         const SummaryRow& row = rows[r];
         const std::string cells[] = {row.name, "(" + std::to_string(row.out) + ", " + std::to_string(row.in) + ")",
                                      std::isfinite(row.law_std) ? fmt(row.law_std) : "-", fmt(row.std), fmt(row.mean, 2)};
         for (int c = 0; c < 5; ++c)
-            draw_text(sheet.canvas, sheet.font, cells[c], {cell.left + col[c] * cell.width, cell.top + 10 + (2.7 + r) * kRow}, st);
+            draw_text(sheet.canvas, sheet.font, cells[c], {cell.left + col[c] * cell.width, top + (2.7 + r) * kRow}, st);
     }
 }
 
@@ -172,7 +188,20 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
                         const InitSpec* spec, const std::vector<LayerWeights>& layers) {
     // The legend sits above the histogram: the y axis gets this many pixels of headroom.
     constexpr double kLegendRoom = 80.0;
-    const int count = static_cast<int>(layers.size());
+    // A deep network shows its first and last layers, kFirstPanels + kLastPanels of them, and
+    // says which it leaves out: a panel per layer for thousands of layers is no figure.
+    constexpr int kFirstPanels = 9, kLastPanels = 8;
+    std::vector<int> shown;  // indices into layers
+    for (int l = 0; l < static_cast<int>(layers.size()); ++l)
+        if (layers.size() <= kFirstPanels + kLastPanels || l < kFirstPanels ||
+            l >= static_cast<int>(layers.size()) - kLastPanels)
+            shown.push_back(l);
+    std::vector<std::string> left_out;
+    if (shown.size() < layers.size())
+        left_out = {std::to_string(layers.size() - shown.size()) + " of " + std::to_string(layers.size()) +
+                        " layers not shown:",
+                    layers[kFirstPanels].name + " to " + layers[layers.size() - kLastPanels - 1].name};
+    const int count = static_cast<int>(shown.size());
     const int cols = count <= 1 ? 1 : count <= 4 ? 2 : 3;
     const int rows = (std::max(count, 1) + cols - 1) / cols;
     // A deep network gets a bigger canvas rather than panels too small to read.
@@ -189,7 +218,7 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
     std::vector<Frame> frames;
     std::vector<SummaryRow> summary;
     for (int l = 0; l < count; ++l) {
-        const LayerWeights& L = layers[l];
+        const LayerWeights& L = layers[shown[l]];
         const std::vector<double> w(L.w.begin(), L.w.end());
         const bool has_law = spec != nullptr;
         const WeightLaw law = has_law ? init_law(*spec, L.in, L.out) : WeightLaw{};
@@ -232,7 +261,7 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
                    l % cols == 0 ? "density" : ""});
         frames.push_back(ax.frame());
     }
-    if (count < cells) draw_summary(sheet, panels[count], spec ? init_spec_text(*spec) : name, summary);
+    if (count < cells) draw_summary(sheet, panels[count], spec ? init_spec_text(*spec) : name, summary, left_out);
     return {sheet.write(fig, "weights_" + file_label + ".png"), frames};
 }
 

@@ -23,6 +23,7 @@ void append_bytes(void* context, void* data, int size) {
 }  // namespace
 
 std::string encode_png(const Canvas& canvas) {
+    check_canvas_size(canvas.width(), canvas.height(), 3);  // stb_image_write's sizes are int
     std::string bytes;
     const int stride = canvas.width() * 3;
     if (stbi_write_png_to_func(append_bytes, &bytes, canvas.width(), canvas.height(), 3, canvas.rgb().data(), stride) == 0)

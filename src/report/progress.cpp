@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace wi {
@@ -25,7 +26,7 @@ void Progress::update(long done) {
 void Progress::draw(long done) {
     constexpr int kWidth = 24;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double frac = static_cast<double>(done) / static_cast<double>(total_);
+    const double frac = std::min(1.0, std::max(0.0, static_cast<double>(done) / static_cast<double>(total_)));
     const int filled = static_cast<int>(frac * kWidth);
     char bar[kWidth + 1];
     for (int i = 0; i < kWidth; ++i) bar[i] = i < filled ? '#' : ' ';

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
-#include <iterator>
+#include <mutex>
+#include <set>
 
 #include "../fsutil.h"
+#include "font_check.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -22,6 +25,7 @@ namespace wi {
 struct Font::TrueType {
     std::vector<unsigned char> bytes;  // the file; info points into it, so it never moves
     stbtt_fontinfo info{};
+    int glyphs = 0;  // numGlyphs; a cmap entry outside [0, glyphs) is drawn as glyph 0
 };
 
 namespace {
@@ -35,15 +39,53 @@ const char* const kFontSearch[] = {
     "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
 };
 
-std::shared_ptr<Font::TrueType> load_truetype(const std::string& path) {
-    if (!is_file(path)) return nullptr;
+// The font in the file at path, checked (font_check.h) before stb_truetype reads any of it;
+// null with *defect saying why when it cannot be used.
+std::shared_ptr<Font::TrueType> load_truetype(const std::string& path, std::string* defect) {
+    if (!is_file(path)) {
+        *defect = is_dir(path) ? "a directory, not a font file" : "no such file (or not a regular file)";
+        return nullptr;
+    }
     std::ifstream f(path, std::ios::binary);
     auto tt = std::make_shared<Font::TrueType>();
-    tt->bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    if (tt->bytes.size() < 12) return nullptr;
-    const int offset = stbtt_GetFontOffsetForIndex(tt->bytes.data(), 0);
-    if (offset < 0 || stbtt_InitFont(&tt->info, tt->bytes.data(), offset) == 0) return nullptr;
+    char chunk[1 << 16];
+    while (f && tt->bytes.size() <= kMaxFontBytes) {
+        f.read(chunk, sizeof chunk);
+        tt->bytes.insert(tt->bytes.end(), chunk, chunk + f.gcount());
+    }
+    if (f.bad()) {
+        *defect = "cannot be read";
+        return nullptr;
+    }
+    const FontCheck check = check_truetype(tt->bytes.data(), tt->bytes.size());
+    if (!check.ok) {
+        *defect = check.defect;
+        return nullptr;
+    }
+    tt->glyphs = check.glyphs;
+    if (stbtt_InitFont(&tt->info, tt->bytes.data(), check.offset) == 0) {
+        *defect = "stb_truetype cannot read it";
+        return nullptr;
+    }
+    // Figures need digits and letters: a font whose outlines for them are empty would leave
+    // every label blank.
+    for (int c : {'0', 'H'}) {
+        const int g = stbtt_FindGlyphIndex(&tt->info, c);
+        if (g <= 0 || g >= tt->glyphs || stbtt_IsGlyphEmpty(&tt->info, g)) {
+            *defect = std::string("no outline for '") + static_cast<char>(c) + "'";
+            return nullptr;
+        }
+    }
     return tt;
+}
+
+// Fonts are loaded for every figure: each file that cannot be used is reported once.
+void warn_font(const std::string& path, const std::string& defect, const char* instead) {
+    static std::mutex mutex;
+    static std::set<std::string> warned;
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (warned.insert(path).second)
+        std::fprintf(stderr, "wi: warning: font %s: %s; %s\n", path.c_str(), defect.c_str(), instead);
 }
 
 // UTF-8 -> code points; a malformed byte becomes U+FFFD.
@@ -154,6 +196,9 @@ TextMask render_builtin(const std::string& utf8, double size) {
     return m;
 }
 
+// A mask or glyph larger than this is no line of figure text: the font's metrics are absurd.
+constexpr double kMaxTextPixels = 1 << 14;
+
 TextMask render_truetype(const Font::TrueType& tt, const std::string& utf8, double size) {
     const stbtt_fontinfo* info = &tt.info;
     const float scale = stbtt_ScaleForPixelHeight(info, static_cast<float>(size));
@@ -162,20 +207,27 @@ TextMask render_truetype(const Font::TrueType& tt, const std::string& utf8, doub
     int hx0 = 0, hy0 = 0, hx1 = 0, hy1 = 0;
     stbtt_GetCodepointBox(info, 'H', &hx0, &hy0, &hx1, &hy1);
 
-    // Glyphs: a missing one is spelled as the built-in font would spell it.
+    // Glyphs: a missing one is spelled as the built-in font would spell it. The cmap may name
+    // glyphs the font does not have; they become glyph 0 (stb_truetype reads their metrics unchecked).
+    auto glyph_of = [&](int cp) {
+        const int g = stbtt_FindGlyphIndex(info, cp);
+        return g > 0 && g < tt.glyphs ? g : 0;
+    };
     std::vector<int> glyphs;
     for (std::uint32_t cp : decode_utf8(utf8)) {
-        const int g = stbtt_FindGlyphIndex(info, static_cast<int>(cp));
+        const int g = glyph_of(static_cast<int>(cp));
         if (g != 0 || cp < 0x80) glyphs.push_back(g);
         else
-            for (char c : ascii_spelling(cp)) glyphs.push_back(stbtt_FindGlyphIndex(info, c));
+            for (char c : ascii_spelling(cp)) glyphs.push_back(glyph_of(c));
     }
-    // Pen positions (subpixel), with kerning.
+    // Pen positions (subpixel), with kerning. (stb_truetype's kern table lookup shifts the
+    // first glyph index 16 bits up in an int: only indices below 2^15 are kerned.)
     std::vector<double> pen(glyphs.size() + 1, 0.0);
     for (std::size_t i = 0; i < glyphs.size(); ++i) {
         int adv = 0, lsb = 0;
         stbtt_GetGlyphHMetrics(info, glyphs[i], &adv, &lsb);
-        const int kern = i + 1 < glyphs.size() ? stbtt_GetGlyphKernAdvance(info, glyphs[i], glyphs[i + 1]) : 0;
+        const bool kerned = i + 1 < glyphs.size() && glyphs[i] < 0x8000 && glyphs[i + 1] < 0x8000;
+        const int kern = kerned ? stbtt_GetGlyphKernAdvance(info, glyphs[i], glyphs[i + 1]) : 0;
         pen[i + 1] = pen[i] + (adv + kern) * scale;
     }
     TextMask m;
@@ -183,8 +235,11 @@ TextMask render_truetype(const Font::TrueType& tt, const std::string& utf8, doub
     m.advance = pen.back();
     m.baseline = std::ceil(ascent * scale) + 1.0;
     m.cap_height = hy1 * scale;
-    m.width = static_cast<int>(std::ceil(m.advance + 2 * m.pad));
-    m.height = static_cast<int>(m.baseline + std::ceil(-descent * scale) + 2);
+    const double width = std::ceil(m.advance + 2 * m.pad), height = m.baseline + std::ceil(-descent * scale) + 2;
+    if (!(width >= 1 && width <= kMaxTextPixels && height >= 1 && height <= kMaxTextPixels && m.baseline >= 0))
+        return render_builtin(utf8, size);
+    m.width = static_cast<int>(width);
+    m.height = static_cast<int>(height);
     m.alpha.assign(static_cast<std::size_t>(m.width) * m.height, 0);
     std::vector<unsigned char> glyph;
     for (std::size_t i = 0; i < glyphs.size(); ++i) {
@@ -192,14 +247,15 @@ TextMask render_truetype(const Font::TrueType& tt, const std::string& utf8, doub
         const float shift = static_cast<float>(x - std::floor(x));
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
         stbtt_GetGlyphBitmapBoxSubpixel(info, glyphs[i], scale, scale, shift, 0.0f, &x0, &y0, &x1, &y1);
-        const int gw = x1 - x0, gh = y1 - y0;
-        if (gw <= 0 || gh <= 0) continue;
+        const long gw = static_cast<long>(x1) - x0, gh = static_cast<long>(y1) - y0;
+        if (gw <= 0 || gh <= 0 || gw > m.width + 2 * size || gh > m.height + 2 * size) continue;
         glyph.assign(static_cast<std::size_t>(gw) * gh, 0);
-        stbtt_MakeGlyphBitmapSubpixel(info, glyph.data(), gw, gh, gw, scale, scale, shift, 0.0f, glyphs[i]);
-        const int ox = static_cast<int>(std::floor(x)) + x0, oy = static_cast<int>(m.baseline) + y0;
+        stbtt_MakeGlyphBitmapSubpixel(info, glyph.data(), static_cast<int>(gw), static_cast<int>(gh), static_cast<int>(gw),
+                                      scale, scale, shift, 0.0f, glyphs[i]);
+        const long ox = static_cast<long>(std::floor(x)) + x0, oy = static_cast<long>(m.baseline) + y0;
         for (int gy = 0; gy < gh; ++gy)
             for (int gx = 0; gx < gw; ++gx) {
-                const int mx = ox + gx, my = oy + gy;
+                const long mx = ox + gx, my = oy + gy;
                 if (mx < 0 || my < 0 || mx >= m.width || my >= m.height) continue;
                 std::uint8_t& a = m.alpha[static_cast<std::size_t>(my) * m.width + mx];
                 a = std::max(a, glyph[static_cast<std::size_t>(gy) * gw + gx]);
@@ -212,20 +268,29 @@ double aligned(Align a, double start, double extent) {
     return a == Align::Start ? start : a == Align::Center ? start - extent / 2.0 : start - extent;
 }
 
+// A mask position in whole pixels, held within a few canvas sizes of the canvas (text placed
+// further out is not seen either way), so that it converts to int and x + w cannot overflow.
+int mask_position(double v) { return static_cast<int>(std::lround(std::max(-1e7, std::min(1e7, v)))); }
+
 }  // namespace
 
 Font Font::load(const std::string& request) {
     Font f;
     if (request == "builtin") return f;
+    std::string defect;
     if (!request.empty()) {
-        if ((f.tt_ = load_truetype(request))) f.name_ = request;
+        if ((f.tt_ = load_truetype(request, &defect))) f.name_ = request;
+        else warn_font(request, defect, "the figures use the built-in font");
         return f;
     }
-    for (const char* path : kFontSearch)
-        if ((f.tt_ = load_truetype(path))) {
+    for (const char* path : kFontSearch) {
+        if (!is_file(path)) continue;  // not installed: nothing to say
+        if ((f.tt_ = load_truetype(path, &defect))) {
             f.name_ = path;
             break;
         }
+        warn_font(path, defect, "not used");
+    }
     return f;
 }
 
@@ -234,6 +299,7 @@ TextMask Font::render(const std::string& utf8, double size_px) const {
 }
 
 Rect draw_text(Canvas& canvas, const Font& font, const std::string& text, Point anchor, const TextStyle& style) {
+    if (!std::isfinite(anchor.x) || !std::isfinite(anchor.y)) return {anchor.x, anchor.y, 0.0, 0.0};  // nowhere to draw
     const TextMask m = font.render(text, style.size);
     // Distance from the mask's top row to the point that v aligns: cap top, cap middle, baseline.
     const double v_offset = style.v == Align::Start    ? m.baseline - m.cap_height
@@ -242,16 +308,15 @@ Rect draw_text(Canvas& canvas, const Font& font, const std::string& text, Point 
     if (!style.vertical) {
         const double left = aligned(style.h, anchor.x, m.advance);
         const double top = anchor.y - v_offset;
-        canvas.draw_mask(m.alpha, m.width, m.height, static_cast<int>(std::lround(left - m.pad)),
-                         static_cast<int>(std::lround(top)), style.color);
+        canvas.draw_mask(m.alpha, m.width, m.height, mask_position(left - m.pad), mask_position(top), style.color);
         return {left, top + m.baseline - m.cap_height, m.advance, m.height - (m.baseline - m.cap_height)};
     }
     // Turned a quarter counter-clockwise: the mask's top row becomes its left column and the
     // pen runs upwards, so the text starts at the bottom.
     const double bottom = aligned(style.h, anchor.y, -m.advance);  // Start: begins at anchor.y and rises
     const double left = anchor.x - v_offset;
-    canvas.draw_mask(m.alpha, m.width, m.height, static_cast<int>(std::lround(left)),
-                     static_cast<int>(std::lround(bottom + m.pad - m.width)), style.color, true);
+    canvas.draw_mask(m.alpha, m.width, m.height, mask_position(left), mask_position(bottom + m.pad - m.width), style.color,
+                     true);
     return {left + m.baseline - m.cap_height, bottom - m.advance, m.height - (m.baseline - m.cap_height), m.advance};
 }
 

@@ -8,6 +8,8 @@ namespace wi {
 
 namespace {
 
+constexpr double kHugeValue = 1e300;
+
 // The typographic minus (U+2212), as matplotlib prints it.
 std::string minus_sign(std::string s) {
     if (!s.empty() && s[0] == '-') s = "\xE2\x88\x92" + s.substr(1);
@@ -39,7 +41,7 @@ std::string tick_label(double value, double step) {
     char buf[64];
     if (std::abs(value) < step * 1e-9) value = 0.0;  // no "-0" or "1e-17" at zero
     const double big = std::max(std::abs(value), step);
-    if (step < 1e-4 || big >= 1e6) {
+    if (!(step >= 1e-4) || !(big < 1e6)) {  // also a step or value that is not finite
         std::snprintf(buf, sizeof buf, "%.3g", value);
     } else {
         const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
@@ -50,7 +52,7 @@ std::string tick_label(double value, double step) {
 
 std::vector<double> log_ticks(Range r, int target) {
     std::vector<double> ticks;
-    if (!(r.lo > 0.0) || !(r.hi > r.lo)) return ticks;
+    if (!(r.lo > 0.0) || !(r.hi > r.lo) || !std::isfinite(r.hi)) return ticks;
     const double e0 = std::log10(r.lo), e1 = std::log10(r.hi);
     const double step = std::max(1.0, nice_step(e1 - e0, target));  // whole decades only
     for (double e = std::ceil(e0 / step - 1e-9) * step; e <= e1 + 1e-9; e += step) ticks.push_back(std::pow(10.0, e));
@@ -58,7 +60,8 @@ std::vector<double> log_ticks(Range r, int target) {
 }
 
 std::string log_tick_label(double value) {
-    const int e = static_cast<int>(std::lround(std::log10(value)));
+    if (!(value > 0.0) || !std::isfinite(value)) return tick_label(value, 1.0);  // no power of ten
+    const int e = static_cast<int>(std::lround(std::log10(value)));  // within -324..308
     if (e == 0) return "1";
     if (e == 1) return "10";
     static const char* const kSuper[] = {"\xE2\x81\xB0", "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB4",
@@ -74,6 +77,10 @@ Range finite_range(const std::vector<double>& values, double margin) {
     for (double v : values)
         if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     if (lo > hi) return {0.0, 1.0};
+    // Beyond +-1e300 the span and the margins would overflow to infinity: such values are
+    // drawn at the edge of the range.
+    lo = std::max(-kHugeValue, std::min(kHugeValue, lo));
+    hi = std::max(-kHugeValue, std::min(kHugeValue, hi));
     // A span below 1e-9 of the values' size is a single value as far as a picture can tell.
     if (hi - lo <= 1e-9 * std::max(std::abs(lo), std::abs(hi))) {
         const double half = std::max(std::abs(lo) / 10.0, 0.5);
@@ -89,7 +96,8 @@ Range positive_range(const std::vector<double>& values, double margin) {
         if (std::isfinite(v) && v > 0.0) logs.push_back(std::log10(v));
     if (logs.empty()) return {1.0, 10.0};
     const Range r = finite_range(logs, margin);
-    return {std::pow(10.0, r.lo), std::pow(10.0, r.hi)};
+    // 10^+-300 at most: the margins must neither overflow nor vanish to 0
+    return {std::pow(10.0, std::max(-300.0, r.lo)), std::pow(10.0, std::min(300.0, r.hi))};
 }
 
 Range merge(Range a, Range b) { return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
