@@ -69,6 +69,33 @@ orthogonal_from_uniform @@ src/init_samplers.cpp @@ (transpose ? col[r][c] : col
 # the suite's closing line
 closing_line_counts_aborted_twice @@ tests/test_main.cpp @@ r.p_test_cases_failed + r.p_test_cases_timed_out @@ r.p_test_cases_failed + r.p_test_cases_aborted @@ guards_run/closing_line_counts_each_case_once
 closing_line_counts_filtered_out_as_skipped @@ tests/test_main.cpp @@ skipped_cases()); @@ static_cast<unsigned long>(r.p_test_cases_skipped)); @@ guards_run/closing_line_counts_each_case_once
+
+# the loss of tied and huge logits, non-finite parameters, unmeasured numbers, float32 flags
+loss_adds_max_back_ref @@ src/nn/cross_entropy.cpp @@ total += static_cast<double>(std::log(sum) - (z[targets[n]] - m)); @@ total += static_cast<double>(m + std::log(sum) - z[targets[n]]); @@ numerics/loss_of_tied_and_huge_logits_reference
+loss_adds_max_back_simd @@ src/cpu/mlp_fast.cpp @@ total += static_cast<double>(std::log(sum) - (z[y[n]] - m)); @@ total += static_cast<double>(m + std::log(sum) - z[y[n]]); @@ numerics/loss_of_tied_and_huge_logits_every_cpu_path
+no_scan_before_test @@ src/train/trainer.cpp @@ if (parameters_diverged(epoch, "before a test evaluation")) break; @@ if (false) break; @@ numerics/trainer_scans_the_parameters
+loads_non_finite @@ src/train/weights_io.cpp @@ if (const long i = first_non_finite(t.data(), t.size()); i >= 0) @@ if (const long i = -1; i >= 0) @@ numerics/load_weights_refuses_non_finite_values
+unmeasured_test_as_zero_csv @@ src/train/compare.cpp @@ e.tested ? std::to_string(e.test.loss).c_str() : "" @@ true ? std::to_string(e.test.loss).c_str() : "" @@ numerics/unmeasured_numbers_are_absent
+unmeasured_test_on_figure @@ src/plots.cpp @@ end.has_test = st.tested; @@ end.has_test = true; @@ numerics/unmeasured_numbers_are_absent
+lr_underflow_accepted @@ src/cli.cpp @@ if ((v != 0 && std::fabs(v) < FLT_MIN) || (out_of_range && std::fabs(v) < 1)) @@ if (v != 0 && std::fabs(v) < 0) @@ numerics/float_flags_are_checked_as_float32
+torch_print_ellipsis @@ src/train/torch_print.cpp @@ items.push_back(" ..."); @@ items.push_back("..."); @@ numerics_print/tensors_print_as_pytorch_prints_them
+shortest_not_round_trip @@ src/strf.cpp @@ if (digits >= 17 || std::strtod(s.c_str(), nullptr) == v) return s; @@ if (digits >= 17) return s; @@ numerics_print/values_are_echoed_in_their_shortest_form
+
+# hostile input files
+permission_denied_unnamed @@ src/fsutil.cpp @@ err == EACCES || err == EPERM @@ err == EPERM @@ hostile_files/permission_denied_says_so
+gzip_trailing_bytes_accepted @@ src/data/idx.cpp @@ if (done < n && stream_end_) expect_end_after_gzip(); @@ if (false) expect_end_after_gzip(); @@ hostile_files/gzip_holds_exactly_one_member
+pair_counts_unchecked_first @@ src/data/idx.cpp @@ if (n_images != n_labels) @@ if (false) @@ hostile_files/gzip_bomb_is_not_inflated
+missing_files_unnamed @@ src/data/mnist.cpp @@ if (!missing.empty()) { @@ if (false) { @@ hostile_files/every_missing_file_is_named
+npy_key_twice @@ src/data/npy_header.cpp @@ if (*slot != nullptr) throw @@ if (false) throw @@ hostile_files/npy_headers_are_read_as_numpy_reads_them
+npy_non_ascii @@ src/data/npy_header.cpp @@ if (c >= 0x80) @@ if (c >= 0xff) @@ hostile_files/npy_headers_are_read_as_numpy_reads_them
+npy_fortran_order @@ src/data/npy.cpp @@ col_major[c * rows + r] @@ col_major[r * cols + c] @@ hostile_files/npy_headers_are_read_as_numpy_reads_them
+
+# damaged fonts and figure sizes
+font_directory_unchecked @@ src/report/font_check.cpp @@ need(fits(dir, 16 * std::size_t{tables}), @@ need(true, @@ figure_faults/damaged_fonts_are_refused_by_name
+font_glyph_id_unchecked @@ src/report/text.cpp @@ return g > 0 && g < tt.glyphs ? g : 0; @@ return g; @@ figure_faults/cmap_glyph_ids_beyond_the_font_become_glyph_0
+font_warned_every_time @@ src/report/text.cpp @@ if (warned.insert(path).second) @@ warned.insert(path); if (true) @@ figure_faults/a_damaged_font_is_reported_once_per_run
+weights_panels_uncapped @@ src/report/figures_train.cpp @@ kFirstPanels = 9, @@ kFirstPanels = 900, @@ figure_faults/weights_figure_shows_first_and_last_layers
+canvas_size_unchecked @@ src/report/canvas.cpp @@ width * height * channels <= kMaxCanvasBytes; @@ true; @@ figure_faults/canvas_sizes_beyond_the_encoder_are_refused
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
