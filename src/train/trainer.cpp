@@ -11,6 +11,7 @@
 #include "../data/idx.h"
 #include "../gpu_run.h"
 #include "../interrupt.h"
+#include "../outputs.h"
 #include "../nn/cross_entropy.h"
 #include "../report/progress.h"
 #include "../rng.h"
@@ -91,6 +92,7 @@ EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
         int idx[kEvalChunk];
 #pragma omp for schedule(static)
         for (int c = 0; c < chunks; ++c) {
+            if (interrupt_signal()) continue;  // asked to stop: the rest is skipped (a long evaluation ends soon)
             const int first = c * kEvalChunk;
             const int B = std::min(kEvalChunk, d.count - first);
             std::iota(idx, idx + B, first);
@@ -101,6 +103,10 @@ EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
         }
     }
     EvalResult r;
+    if (interrupt_signal()) {
+        r.interrupted = true;
+        return r;
+    }
     for (int c = 0; c < chunks; ++c) {
         r.loss += loss_sum[c];
         r.accuracy += correct[c];
@@ -208,7 +214,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             bar.update(static_cast<long>(first + n));
             if (opt.eval_every > 0 && step % opt.eval_every == 0 && b + 1 < batches) {
                 const EvalResult r = evaluate(m, data.test, opt.backend);
-                report.test_curve.push_back({step, r.loss, r.accuracy});
+                if (!r.interrupted) report.test_curve.push_back({step, r.loss, r.accuracy});  // else: stops at the next step
             }
             if (opt.every_steps > 0 && step % opt.every_steps == 0 && opt.on_steps) {
                 ws.ahead_x = nullptr;  // on_steps may change the weights: no look-ahead past it
@@ -237,14 +243,23 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
         } else {
             if (opt.test_each_epoch) {
                 st.test = evaluate(m, data.test, opt.backend);
-                report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
+                if (st.test.interrupted) {  // stopped in the epoch's test: the epoch is complete, its test figures are not
+                    report.interrupted_by = interrupt_signal();
+                    report.interrupted_step = step;
+                } else {
+                    report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
+                }
             }
             if (opt.print) {
                 std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
-                std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
+                if (report.interrupted_by)
+                    std::fprintf(out, "interrupted by %s after step %ld, in the test-set evaluation (not measured)\n",
+                                 signal_name(report.interrupted_by), step);
+                else
+                    std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
             }
         }
-        if (opt.print) std::fflush(out);
+        if (opt.print && !flush_output(out)) stop = true;  // standard output is gone: main reports it
         if (st.steps > 0) report.epochs.push_back(st);
         if (!report.diverged && !report.interrupted_by && opt.after_epoch) opt.after_epoch(epoch, m);
     }
