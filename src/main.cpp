@@ -189,9 +189,12 @@ int run(const Config& cfg) {
     throw_if_interrupted();
     std::printf("data: %s (%s): %d train / %d test images\n", data.name.c_str(), data.dir.c_str(), data.train.count,
                 data.test.count);
+    if (!flush_output(stdout)) return kExitOutput;  // seen before LSUV or a long evaluation starts
     const Probe probe = make_probe(data.train);
     if (!cfg.explain_init.empty()) {
-        std::fputs(explain_init(make_setup(cfg, cfg.explain_init), probe).c_str(), stdout);
+        const std::string text = explain_init(make_setup(cfg, cfg.explain_init), probe);
+        throw_if_interrupted();  // the initializer stopped early: its numbers are not the law's
+        std::fputs(text.c_str(), stdout);
         return 0;
     }
     if (!cfg.compare.empty()) return run_compare_job(cfg, data, probe);

@@ -90,6 +90,7 @@ void write_run_figures(const Config& cfg, const std::string& name, const std::st
     curves.caption = caption;
     throw_if_interrupted(seen);
     log.attempt([&] { std::fprintf(out, "wrote %s\n", plot_training(fig, name, file_label, curves).path.c_str()); });
+    std::fflush(out);
     throw_if_interrupted(seen);
     log.attempt([&] { std::fprintf(out, "wrote %s\n", plot_weights(fig, name, file_label, spec, initial).path.c_str()); });
 }
