@@ -211,6 +211,15 @@ BOOST_AUTO_TEST_CASE(a_failing_output_never_stops_the_others) {
     BOOST_TEST(contains(wi.out(), "wrote " + out + "/weights_default.png"), wi.out());
 }
 
+BOOST_AUTO_TEST_CASE(an_experiment_keeps_its_verdict_when_its_figure_fails) {
+    TempDir dir;
+    mkdir((dir / "saxe2014.png").c_str(), 0755);
+    const RunResult r = run_wi("experiment saxe2014 --quick --data " + sample_dir() + " --out " + dir.path());
+    BOOST_TEST(r.status == 1, r.err);
+    BOOST_TEST(contains(r.err, dir / "saxe2014.png"), r.err);
+    BOOST_TEST((contains(r.out, "saxe2014: reproduced") || contains(r.out, "saxe2014: not reproduced")), r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_full_file_system_is_refused_before_training) {
     TempDir dir;
     TinyFs fs(dir / "fs", "64k");

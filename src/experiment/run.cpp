@@ -133,7 +133,8 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
                  thread_count() == 1 ? "" : "s", backend.name().c_str());
     std::fflush(out);
 
-    const ExperimentContext ctx{e, sizes, data, probe, figure_options(cfg), backend, cfg.seed, out};
+    OutputLog log;
+    const ExperimentContext ctx{e, sizes, data, probe, figure_options(cfg), backend, cfg.seed, out, &log};
     // The costliest runs first, so the last ones to start are short (run_compare hands them out in order).
     std::vector<std::size_t> order(runs.size());
     std::iota(order.begin(), order.end(), 0);
@@ -172,7 +173,7 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(out, "time: %.0f s\n", seconds);
     std::fprintf(out, "%s: %s \xE2\x80\x94 %s\n", e.name, v.reproduced ? "reproduced" : "not reproduced", v.numbers.c_str());
-    return 0;
+    return log.failures() ? kExitOutput : 0;
 }
 
 }  // namespace wi
