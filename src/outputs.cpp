@@ -47,13 +47,17 @@ bool guard_standard_streams() {
 bool flush_output(std::FILE* f) {
     errno = 0;
     if (std::fflush(f) == 0 && !std::ferror(f)) return true;
-    if (f == stdout && g_stdout_errno == 0) g_stdout_errno = errno != 0 ? errno : EIO;
+    // errno is the reason when this flush failed; after an earlier failed write it is lost (-1)
+    if (f == stdout && g_stdout_errno == 0) g_stdout_errno = errno != 0 ? errno : -1;
     return false;
 }
 
 int finish_stdout(int status) {
     if (flush_output(stdout) && g_stdout_errno == 0) return status;
-    std::fprintf(stderr, "wi: standard output: write error (%s)\n", std::strerror(g_stdout_errno));
+    if (g_stdout_errno > 0)
+        std::fprintf(stderr, "wi: standard output: write error (%s)\n", std::strerror(g_stdout_errno));
+    else
+        std::fprintf(stderr, "wi: standard output: write error\n");
     return status == 0 ? kExitOutput : status;
 }
 
