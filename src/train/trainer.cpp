@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -83,7 +84,7 @@ long TrainReport::first_step_reaching(double level) const {
 EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
     const int chunks = (d.count + kEvalChunk - 1) / kEvalChunk;
     std::vector<double> loss_sum(chunks, 0.0);
-    std::vector<int> correct(chunks, 0);
+    std::vector<int> correct(chunks, -1);  // -1: a chunk a signal made us skip
 #pragma omp parallel
     {
         set_flush_denormals();
@@ -103,7 +104,7 @@ EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
         }
     }
     EvalResult r;
-    if (interrupt_signal()) {
+    if (std::find(correct.begin(), correct.end(), -1) != correct.end()) {
         r.interrupted = true;
         return r;
     }
