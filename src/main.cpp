@@ -120,6 +120,7 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
     const std::vector<LayerStats> at_init = measure_layers(model, probe);
     std::string stats_csv = stats_csv_header() + stats_csv_rows(at_init, cfg.init, "init");
     if (cfg.stats) std::fputs(stats_table(at_init, "at init", model.act).c_str(), stdout);
+    std::fflush(stdout);  // what is known before a long evaluation or training is seen
 
     TrainOptions opt = setup.opt;
     if (cfg.stats)

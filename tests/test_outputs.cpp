@@ -302,7 +302,7 @@ BOOST_AUTO_TEST_CASE(sigint_is_answered_in_every_phase) {
         int settle_ms;
     };
     const std::vector<Phase> phases = {
-        {"evaluation", {"--epochs", "0", "--arch", deep}, "train:", 300},
+        {"evaluation", {"--epochs", "0", "--stats", "--kernel", "ref", "--arch", "784,512,512,512,512,512,512,512,512,10"}, "statistics at init", 300},
         {"lsuv", {"--epochs", "1", "--init", "lsuv", "--act", "relu", "--arch", deep}, "data:", 300},
         {"experiment", {"experiment", "saxe2014", "--quick"}, "runs:", 300},
         {"compare", {"--compare", "all", "--epochs", "50"}, "compare:", 300},
