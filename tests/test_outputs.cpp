@@ -117,7 +117,9 @@ struct TinyFs {
     TinyFs(const std::string& d, const std::string& size) : dir(d) {
         mkdir(dir.c_str(), 0755);
         mounted = mount("tmpfs", dir.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
-        if (!mounted) std::printf("skip: outputs: cannot mount a tmpfs (not root?): full-file-system case not run\n");
+        if (!mounted)
+            std::printf("outputs/%s: skipped: cannot mount a tmpfs here (needs root)\n",
+                        boost::unit_test::framework::current_test_case().p_name->c_str());
     }
     ~TinyFs() {
         if (mounted) umount(dir.c_str());
