@@ -1,7 +1,9 @@
 #include "fsutil.h"
 
 #include <fcntl.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -94,6 +96,53 @@ std::string executable_dir() {
     std::string path(buf.data(), static_cast<std::size_t>(n));
     const std::size_t slash = path.rfind('/');
     return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+// ---- Output targets: checks made before any work, so a result is never lost for want of a
+// place to put it.
+
+void check_output_file(const std::string& path, const std::string& what) {
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    const long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
+    // write_file_atomic's temporary name is "." + base + ".tmp-XXXXXX": it must fit as well
+    const std::size_t limit = (name_max > 0 ? static_cast<std::size_t>(name_max) : 255) - 12;
+    if (base.size() > limit)
+        throw Error(what + ": " + path + ": file name too long (" + std::to_string(base.size()) + " characters, at most " +
+                    std::to_string(limit) + ")");
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw Error(what + ": " + path + " is a directory, not a file");
+}
+
+void check_free_space(const std::string& dir, unsigned long long bytes, const std::string& what) {
+    struct statvfs fs;
+    if (::statvfs(dir.c_str(), &fs) != 0) return;  // cannot tell: the writes themselves will say
+    const unsigned long long avail = static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+    if (avail < bytes)
+        throw Error(what + ": " + dir + ": not enough free space (at least " + std::to_string((bytes + 1023) / 1024) +
+                    " KiB to write, " + std::to_string(avail / 1024) + " KiB free)");
+}
+
+bool same_directory(const std::string& a, const std::string& b) {
+    struct stat sa, sb;
+    if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+std::vector<std::string> list_dir(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) throw Error(dir + ": cannot list directory (" + std::strerror(errno) + ")");
+    while (const dirent* e = ::readdir(d)) names.push_back(e->d_name);
+    ::closedir(d);
+    return names;
+}
+
+void remove_file(const std::string& path) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        throw Error(path + ": cannot remove (" + std::strerror(errno) + ")");
 }
 
 }  // namespace wi

@@ -1,6 +1,7 @@
 // fsutil.h - the few file-system helpers wi needs, all reporting problems as wi::Error.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace wi {
 
@@ -22,6 +23,21 @@ void write_file_atomic(const std::string& path, const std::string& bytes);
 std::string executable_dir();
 
 std::string join_path(const std::string& dir, const std::string& name);
+
+// ---- Output targets (checked before any work).
+
+// Refuses (wi::Error naming what) a file wi is to write at path: a name too long for its
+// directory (the temporary name included) or a directory in the way.
+void check_output_file(const std::string& path, const std::string& what);
+
+// Refuses a directory whose file system has less than bytes free (silent when it cannot tell).
+void check_free_space(const std::string& dir, unsigned long long bytes, const std::string& what);
+
+// Whether a and b name the same existing directory, however spelt ("d", "d/", "./d", a link).
+bool same_directory(const std::string& a, const std::string& b);
+
+std::vector<std::string> list_dir(const std::string& dir);  // every entry's name, "." and ".." too
+void remove_file(const std::string& path);                   // unlink; a missing file is fine
 
 }  // namespace wi
 

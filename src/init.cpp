@@ -7,6 +7,7 @@
 #include "error.h"
 #include "init_samplers.h"
 #include "strf.h"
+#include "interrupt.h"
 
 namespace wi {
 
@@ -301,7 +302,10 @@ void Initializer::fill(Layer& layer, Rng& rng, const InitOptions& opt) const {
 }
 
 void initialize(Mlp& m, const InitSpec& spec, const BiasPolicy& bias, Rng& rng) {
-    for (Layer& L : m.layers) fill_layer(L, spec, bias, rng);
+    for (Layer& L : m.layers) {
+        if (interrupt_signal()) return;  // asked to stop: the caller sees the signal and drops the model
+        fill_layer(L, spec, bias, rng);
+    }
     if (std::string(spec.init->name) == "zero_last") {
         m.layers.back().W.fill(0.0f);
         m.layers.back().b.fill(0.0f);

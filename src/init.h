@@ -90,7 +90,8 @@ double spec_gain(const InitSpec& spec);
 WeightLaw weight_law(const InitSpec& spec, int fan_in, int fan_out);
 
 // Fills every layer of m: weights by spec, biases by policy. zero_last zeroes the output layer.
-// (lsuv is orthogonal here; its data-dependent rescaling is train/lsuv's.)
+// (lsuv is orthogonal here; its data-dependent rescaling is train/lsuv's.) On a signal (see
+// interrupt.h) it stops early and leaves m unfinished: the caller must not use it then.
 void initialize(Mlp& m, const InitSpec& spec, const BiasPolicy& bias, Rng& rng);
 void fill_layer(Layer& layer, const InitSpec& spec, const BiasPolicy& bias, Rng& rng);  // one layer of that
 

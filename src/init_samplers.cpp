@@ -5,6 +5,8 @@
 #include <numeric>
 #include <vector>
 
+#include "interrupt.h"
+
 namespace wi {
 
 void fill_uniform(Tensor& t, Rng& rng, double lo, double hi) {
@@ -71,6 +73,7 @@ void fill_orthogonal(Tensor& t, Rng& rng, double gain) {
     // Modified Gram-Schmidt, each column orthogonalized twice ("twice is enough"). The
     // resulting R has a positive diagonal, which is what Q * sign(diag R) normalizes to.
     for (int j = 0; j < n; ++j) {
+        if (j % 64 == 0 && interrupt_signal()) return;  // a large layer takes seconds; the caller drops the model
         for (int pass = 0; pass < 2; ++pass)
             for (int k = 0; k < j; ++k) {
                 const double r = std::inner_product(col[k].begin(), col[k].end(), col[j].begin(), 0.0);

@@ -16,7 +16,9 @@
 #include "fsutil.h"
 #include "init.h"
 #include "interrupt.h"
+#include "outputs.h"
 #include "plots.h"
+#include "preflight.h"
 #include "strf.h"
 #include "report/progress.h"
 #include "train/compare.h"
@@ -34,13 +36,6 @@ std::string arch_text(const std::vector<int>& sizes) {
     return s;
 }
 
-
-// A file-name-safe form of an init spec: "kaiming_normal:mode=fan_out" -> "kaiming_normal_mode-fan_out"
-std::string file_label(const std::string& spec) {
-    std::string s;
-    for (char c : spec) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') ? c : c == '=' ? '-' : '_';
-    return s;
-}
 
 RunSetup make_setup(const Config& cfg, const std::string& init_text) {
     RunSetup s;
@@ -79,16 +74,17 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
                 shortest_float(static_cast<float>(cfg.lr)).c_str(),
                 static_cast<unsigned long long>(cfg.seed),
                 setups.front().opt.backend.name(cfg.arch, setups.front().act, cfg.batch).c_str(), thread_count());
-    std::fflush(stdout);
+    if (!flush_output(stdout)) return kExitOutput;  // nobody would see the results
     const std::vector<RunResult> results = run_compare(setups, data, probe);
+    OutputLog log;
+    const std::string csv = join_path(cfg.out, "compare.csv");  // the file first: it outlives the terminal
+    log.attempt([&] { write_file_atomic(csv, compare_csv(results)); });
     std::fputs(compare_table(results).c_str(), stdout);
     for (const RunResult& r : results) print_diagnosis(r.diagnosis, r.label + ": ");
-    const std::string csv = join_path(cfg.out, "compare.csv");
-    write_file_atomic(csv, compare_csv(results));
-    std::printf("wrote %s\n", csv.c_str());
+    if (log.failures() == 0) std::printf("wrote %s\n", csv.c_str());
     for (const RunResult& r : results)
         if (r.report.interrupted_by) return 128 + r.report.interrupted_by;
-    return 0;
+    return log.failures() ? kExitOutput : 0;
 }
 
 int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
@@ -101,6 +97,7 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
         init_text = "loaded from " + cfg.load_weights;
     } else {
         model = build_model(setup, probe, &lsuv);
+        throw_if_interrupted();  // LSUV cuts its work short on a signal
         init_text = setup.spec.text() + ", bias " + bias_text(setup.spec, setup.bias);
     }
     if (!cfg.quiet) {
@@ -114,9 +111,10 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
     for (std::size_t l = 0; l < lsuv.size(); ++l)
         std::printf("lsuv: fc%zu output variance %.4f after %d rescaling%s\n", l + 1, lsuv[l].variance,
                     lsuv[l].iterations, lsuv[l].iterations == 1 ? "" : "s");
-    std::fflush(stdout);
+    if (!flush_output(stdout)) return kExitOutput;  // nobody would see the results
 
-    if (!cfg.save_init.empty()) save_weights(model, cfg.save_init);
+    OutputLog log;
+    if (!cfg.save_init.empty()) log.attempt([&] { save_weights(model, cfg.save_init); });
     if (cfg.grads != GradsMode::Off) {
         gradient_probe(model, cfg.seed);
         print_gradients(model, cfg.grads, stdout);
@@ -124,6 +122,7 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
     const std::vector<LayerStats> at_init = measure_layers(model, probe);
     std::string stats_csv = stats_csv_header() + stats_csv_rows(at_init, cfg.init, "init");
     if (cfg.stats) std::fputs(stats_table(at_init, "at init", model.act).c_str(), stdout);
+    std::fflush(stdout);  // what is known before a long evaluation or training is seen
 
     TrainOptions opt = setup.opt;
     if (cfg.stats)
@@ -134,26 +133,33 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
         };
     if (cfg.epochs == 0) {
         const EvalResult r = evaluate(model, data.test, setup.opt.backend);
+        throw_if_interrupted();  // the evaluation stops early on a signal
         std::printf("no training (--epochs 0); test set: loss %.3f and accuracy %.3f\n", r.loss, r.accuracy);
     }
     const std::vector<LayerWeights> initial = cfg.plots ? capture_weights(model) : std::vector<LayerWeights>();
     const TrainReport report = train(model, data, opt, stdout);
     print_diagnosis(diagnose(at_init, report, model.act), "");
+    // Weights first, then CSV files, then figures (the slowest and most fragile): each is an
+    // attempt of its own. A signal stops only the figures; training's own signal is past.
+    const int seen = interrupt_count();
+    if (!cfg.save_weights.empty())
+        log.attempt([&] {
+            save_weights(model, cfg.save_weights);
+            if (report.diverged) std::printf("note: the saved weights are those of the diverged step (not finite)\n");
+        });
+    if (cfg.stats)
+        log.attempt([&] {
+            const std::string path = join_path(cfg.out, "stats_" + file_label(cfg.init) + ".csv");
+            write_file_atomic(path, stats_csv);
+            std::printf("wrote %s\n", path.c_str());
+        });
     if (cfg.plots) {
         const bool loaded = !cfg.load_weights.empty();
         write_run_figures(cfg, loaded ? "loaded from " + cfg.load_weights : cfg.init, loaded ? "loaded" : file_label(cfg.init),
-                          loaded ? nullptr : &setup.spec, initial, report, stdout);
+                          loaded ? nullptr : &setup.spec, initial, report, stdout, log, seen);
     }
-    if (cfg.stats) {
-        const std::string path = join_path(cfg.out, "stats_" + file_label(cfg.init) + ".csv");
-        write_file_atomic(path, stats_csv);
-        std::printf("wrote %s\n", path.c_str());
-    }
-    if (!cfg.save_weights.empty()) {
-        save_weights(model, cfg.save_weights);
-        if (report.diverged) std::printf("note: the saved weights are those after the diverged step\n");
-    }
-    return report.interrupted_by ? 128 + report.interrupted_by : 0;
+    if (report.interrupted_by) return 128 + report.interrupted_by;
+    return log.failures() ? kExitOutput : 0;
 }
 
 int run(const Config& cfg) {
@@ -167,10 +173,8 @@ int run(const Config& cfg) {
     }
     if (!cfg.plot.empty()) return run_plot_command(cfg, stdout);  // needs no data
     if (!cfg.experiment.empty()) return run_experiment_command(cfg, stdout);  // loads its own data
-    // Output directories are checked before any work, so a bad one costs nothing.
-    if (!cfg.save_init.empty()) ensure_writable_dir(cfg.save_init, "--save-init");
-    if (!cfg.save_weights.empty()) ensure_writable_dir(cfg.save_weights, "--save-weights");
-    if (cfg.stats || cfg.plots || !cfg.compare.empty()) ensure_writable_dir(cfg.out, "--out");
+    // Output targets are checked before any work, so a bad one costs nothing.
+    check_run_outputs(cfg);
     Backend::choose(cfg.kernel, cfg.device);  // and so is a --kernel or --device this machine lacks
     // So are the weights to load (read here once more than needed): a missing or malformed file
     // stops wi before the data is loaded and anything is printed.
@@ -185,11 +189,15 @@ int run(const Config& cfg) {
     }
 
     const MnistData data = find_and_load_mnist(cfg.data, cfg.fetch);
+    throw_if_interrupted();
     std::printf("data: %s (%s): %d train / %d test images\n", data.name.c_str(), data.dir.c_str(), data.train.count,
                 data.test.count);
+    if (!flush_output(stdout)) return kExitOutput;  // seen before LSUV or a long evaluation starts
     const Probe probe = make_probe(data.train);
     if (!cfg.explain_init.empty()) {
-        std::fputs(explain_init(make_setup(cfg, cfg.explain_init), probe).c_str(), stdout);
+        const std::string text = explain_init(make_setup(cfg, cfg.explain_init), probe);
+        throw_if_interrupted();  // the initializer stopped early: its numbers are not the law's
+        std::fputs(text.c_str(), stdout);
         return 0;
     }
     if (!cfg.compare.empty()) return run_compare_job(cfg, data, probe);
@@ -199,28 +207,37 @@ int run(const Config& cfg) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (!wi::guard_standard_streams()) {
+        std::fprintf(stderr, "wi: standard output is closed\n");
+        return wi::kExitOutput;
+    }
+    int status = 0;
     try {
         const wi::Config cfg = wi::parse_args(std::vector<std::string>(argv + 1, argv + argc));
-        if (cfg.help) {
+        if (cfg.help)
             std::fputs(wi::help_text().c_str(), stdout);
-            return 0;
-        }
-        if (cfg.version) {
+        else if (cfg.version)
             std::printf("%s\n", wi::version_text().c_str());
-            return 0;
-        }
-        return run(cfg);
+        else
+            status = run(cfg);
+        // a signal that came while nothing looked (writing the last outputs) still says so
+        if (wi::interrupt_signal() && status < 128) status = 128 + wi::interrupt_signal();
+    } catch (const wi::Interrupted& i) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "wi: interrupted by %s\n", wi::signal_name(i.sig));
+        status = 128 + i.sig;
     } catch (const wi::Error& e) {
         std::fflush(stdout);
         std::fprintf(stderr, "wi: %s\n", e.what());
-        return wi::kExitUsage;
+        status = wi::kExitUsage;
     } catch (const std::bad_alloc&) {
         std::fflush(stdout);
         std::fprintf(stderr, "wi: out of memory\n");
-        return wi::kExitUsage;
+        status = wi::kExitUsage;
     } catch (const std::exception& e) {
         std::fflush(stdout);
         std::fprintf(stderr, "wi: internal error: %s\n", e.what());
-        return 1;
+        status = 1;
     }
+    return wi::finish_stdout(status);
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "fsutil.h"
+#include "interrupt.h"
 
 namespace wi {
 
@@ -77,7 +78,8 @@ std::vector<LayerWeights> capture_weights(const Mlp& m) {
 }
 
 void write_run_figures(const Config& cfg, const std::string& name, const std::string& file_label, const InitSpec* spec,
-                       const std::vector<LayerWeights>& initial, const TrainReport& report, std::FILE* out) {
+                       const std::vector<LayerWeights>& initial, const TrainReport& report, std::FILE* out,
+                       OutputLog& log, int seen) {
     const FigureOptions fig = figure_options(cfg);
     TrainingCurves curves = curves_of(report);
     char caption[160];
@@ -85,10 +87,11 @@ void write_run_figures(const Config& cfg, const std::string& name, const std::st
                   arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.batch, cfg.lr, cfg.shuffle ? "shuffled" : "file order",
                   static_cast<unsigned long long>(cfg.seed));
     curves.caption = caption;
-    const FigureFile training = plot_training(fig, name, file_label, curves);
-    std::fprintf(out, "wrote %s\n", training.path.c_str());
-    const FigureFile weights = plot_weights(fig, name, file_label, spec, initial);
-    std::fprintf(out, "wrote %s\n", weights.path.c_str());
+    throw_if_interrupted(seen);
+    log.attempt([&] { std::fprintf(out, "wrote %s\n", plot_training(fig, name, file_label, curves).path.c_str()); });
+    std::fflush(out);
+    throw_if_interrupted(seen);
+    log.attempt([&] { std::fprintf(out, "wrote %s\n", plot_weights(fig, name, file_label, spec, initial).path.c_str()); });
 }
 
 }  // namespace wi

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "init.h"
+#include "outputs.h"
 #include "report/figures.h"
 #include "train/trainer.h"
 
@@ -19,9 +20,11 @@ std::vector<LayerWeights> capture_weights(const Mlp& m);
 
 // After a training run with --plots: training_<file_label>.png and weights_<file_label>.png in
 // cfg.out. name labels the run in titles; spec is the initializer the weights came from,
-// nullptr when they were loaded from files.
+// nullptr when they were loaded from files. Each figure is an attempt in log (one that fails
+// leaves the other); a signal beyond the first seen stops them (Interrupted).
 void write_run_figures(const Config& cfg, const std::string& name, const std::string& file_label, const InitSpec* spec,
-                       const std::vector<LayerWeights>& initial, const TrainReport& report, std::FILE* out);
+                       const std::vector<LayerWeights>& initial, const TrainReport& report, std::FILE* out,
+                       OutputLog& log, int seen);
 
 // A training report as the training figure draws it: the step curves and, at each epoch's
 // end, the test point where the test set was evaluated (none after a stop or a divergence).

@@ -17,6 +17,7 @@
 
 #include "backend.h"
 #include "experiment/experiments.h"
+#include "outputs.h"
 #include "strf.h"
 #include "test_util.h"
 #include "train/torch_print.h"
@@ -252,7 +253,8 @@ BOOST_AUTO_TEST_CASE(he2015_claim_and_table_agree) {
     fig.font = "builtin";
     std::FILE* out = std::tmpfile();
     BOOST_TEST_REQUIRE(out != nullptr);
-    const ExperimentContext ctx{he, sizes, data, probe, fig, Backend::reference(), 1, out};
+    OutputLog log;
+    const ExperimentContext ctx{he, sizes, data, probe, fig, Backend::reference(), 1, out, &log};
     judge_he2015(runs, ctx);
     std::rewind(out);
     std::string text;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../outputs.h"
 #include "../report/figures.h"
 #include "../strf.h"
 #include "../train/compare.h"
@@ -72,6 +73,7 @@ struct ExperimentContext {
     Backend backend;
     std::uint64_t seed;
     std::FILE* out;
+    OutputLog* log;  // each figure is an attempt: one that fails costs neither the other nor the verdict
 };
 
 struct Verdict {

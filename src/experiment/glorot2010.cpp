@@ -160,13 +160,19 @@ Verdict judge_glorot2010(const std::vector<ExperimentRun>& runs, const Experimen
     const std::string caption = strf("MNIST, %d training digits, width %d, minibatch %d, SGD lr %g, biases 0, seed %llu",
                                      ctx.data.train.count, ctx.sizes.width, ctx.sizes.batch, ctx.sizes.lrs.front(),
                                      static_cast<unsigned long long>(ctx.seed));
-    const FigureFile f1 = plot_panels(ctx.fig, "glorot2010_sigmoid.png", "Sigmoid activations during training (Glorot & Bengio 2010, Fig. 2)",
-                                      caption, panels, 2);
+    ctx.log->attempt([&] {
+        const FigureFile f = plot_panels(ctx.fig, "glorot2010_sigmoid.png",
+                                         "Sigmoid activations during training (Glorot & Bengio 2010, Fig. 2)", caption, panels, 2);
+        std::fprintf(out, "wrote %s\n", f.path.c_str());
+    });
     const std::string at_init = strf("at init, on the first %d training digits; width %d, biases 0, seed %llu", ctx.probe.n,
                                      ctx.sizes.width, static_cast<unsigned long long>(ctx.seed));
-    const FigureFile f2 = plot_panels(ctx.fig, "glorot2010_tanh.png", "Tanh at init: standard vs normalized init (Glorot & Bengio 2010, Figs. 6-7)",
-                                      at_init, {act_panel, grad_panel}, 2);
-    std::fprintf(out, "wrote %s\nwrote %s\n", f1.path.c_str(), f2.path.c_str());
+    ctx.log->attempt([&] {
+        const FigureFile f = plot_panels(ctx.fig, "glorot2010_tanh.png",
+                                         "Tanh at init: standard vs normalized init (Glorot & Bengio 2010, Figs. 6-7)", at_init,
+                                         {act_panel, grad_panel}, 2);
+        std::fprintf(out, "wrote %s\n", f.path.c_str());
+    });
     v.reproduced = a && b;
     v.numbers = numbers;
     return v;

@@ -116,9 +116,11 @@ Verdict judge_he2015(const std::vector<ExperimentRun>& runs, const ExperimentCon
     const std::string caption = strf("ReLU MLPs of width %d on %d MNIST digits, biases 0, batch %d, SGD lr %g, seed %llu",
                                      ctx.sizes.width, ctx.data.train.count, ctx.sizes.batch, ctx.sizes.lrs.front(),
                                      static_cast<unsigned long long>(ctx.seed));
-    const FigureFile f = plot_panels(ctx.fig, "he2015.png", "Xavier vs Kaiming on deep ReLU nets (He et al. 2015, Figs. 2-3)",
-                                     caption, panels, static_cast<int>(panels.size()));
-    std::fprintf(out, "wrote %s\n", f.path.c_str());
+    ctx.log->attempt([&] {
+        const FigureFile f = plot_panels(ctx.fig, "he2015.png", "Xavier vs Kaiming on deep ReLU nets (He et al. 2015, Figs. 2-3)",
+                                         caption, panels, static_cast<int>(panels.size()));
+        std::fprintf(out, "wrote %s\n", f.path.c_str());
+    });
     return v;
 }
 

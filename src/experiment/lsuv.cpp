@@ -75,9 +75,11 @@ Verdict judge_lsuv(const std::vector<ExperimentRun>& runs, const ExperimentConte
     const std::string caption = strf("%d-layer MLPs of width %d on %d MNIST digits, biases 0, batch %d, SGD lr %g, seed %llu",
                                      depth, ctx.sizes.width, ctx.data.train.count, ctx.sizes.batch, ctx.sizes.lrs.front(),
                                      static_cast<unsigned long long>(ctx.seed));
-    const FigureFile f = plot_panels(ctx.fig, "lsuv.png", "LSUV vs orthonormal and Xavier inits (Mishkin & Matas 2016)", caption,
-                                     {var, acc[0], acc[1]}, 3);
-    std::fprintf(out, "wrote %s\n", f.path.c_str());
+    ctx.log->attempt([&] {
+        const FigureFile f = plot_panels(ctx.fig, "lsuv.png", "LSUV vs orthonormal and Xavier inits (Mishkin & Matas 2016)", caption,
+                                         {var, acc[0], acc[1]}, 3);
+        std::fprintf(out, "wrote %s\n", f.path.c_str());
+    });
     return v;
 }
 

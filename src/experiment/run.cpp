@@ -14,6 +14,7 @@
 #include "../cli.h"
 #include "../data/idx.h"
 #include "../fsutil.h"
+#include "../interrupt.h"
 #include "../nn/cross_entropy.h"
 #include "../plots.h"
 #include "experiments.h"
@@ -97,6 +98,7 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     const Backend backend = Backend::choose(cfg.kernel);
 
     const MnistData all = find_and_load_mnist(cfg.data, cfg.fetch);
+    throw_if_interrupted();
     std::fprintf(out, "data: %s (%s): %d train / %d test images\n", all.name.c_str(), all.dir.c_str(), all.train.count,
                  all.test.count);
     MnistData data;
@@ -131,7 +133,8 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
                  thread_count() == 1 ? "" : "s", backend.name().c_str());
     std::fflush(out);
 
-    const ExperimentContext ctx{e, sizes, data, probe, figure_options(cfg), backend, cfg.seed, out};
+    OutputLog log;
+    const ExperimentContext ctx{e, sizes, data, probe, figure_options(cfg), backend, cfg.seed, out, &log};
     // The costliest runs first, so the last ones to start are short (run_compare hands them out in order).
     std::vector<std::size_t> order(runs.size());
     std::iota(order.begin(), order.end(), 0);
@@ -161,17 +164,16 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     }
     const std::vector<RunResult> results = run_compare(setups, data, probe);
     for (std::size_t k = 0; k < order.size(); ++k) runs[order[k]].result = results[k];
-    for (const RunResult& r : results)
-        if (r.report.interrupted_by) {
-            std::fprintf(out, "%s: interrupted, no verdict\n", e.name);
-            return 128 + r.report.interrupted_by;
-        }
+    if (const int sig = interrupt_signal()) {  // in training, or in a run measured at init only
+        std::fprintf(out, "%s: interrupted, no verdict\n", e.name);
+        return 128 + sig;
+    }
 
     const Verdict v = e.judge(runs, ctx);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(out, "time: %.0f s\n", seconds);
     std::fprintf(out, "%s: %s \xE2\x80\x94 %s\n", e.name, v.reproduced ? "reproduced" : "not reproduced", v.numbers.c_str());
-    return 0;
+    return log.failures() ? kExitOutput : 0;
 }
 
 }  // namespace wi

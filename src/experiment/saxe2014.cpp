@@ -132,9 +132,11 @@ Verdict judge_saxe2014(const std::vector<ExperimentRun>& runs, const ExperimentC
                                      ctx.sizes.width, ctx.data.train.count, ctx.sizes.batch,
                                      [&] { std::string s; for (double lr : ctx.sizes.lrs) s += (s.empty() ? "" : ", ") + strf("%g", lr); return s; }().c_str(),
                                      static_cast<unsigned long long>(ctx.seed));
-    const FigureFile f = plot_panels(ctx.fig, "saxe2014.png", "Deep linear networks: Gaussian vs orthogonal init (Saxe et al. 2014, Fig. 6)",
-                                     caption, {time, spectrum}, 2);
-    std::fprintf(out, "wrote %s\n", f.path.c_str());
+    ctx.log->attempt([&] {
+        const FigureFile f = plot_panels(ctx.fig, "saxe2014.png", "Deep linear networks: Gaussian vs orthogonal init (Saxe et al. 2014, Fig. 6)",
+                                         caption, {time, spectrum}, 2);
+        std::fprintf(out, "wrote %s\n", f.path.c_str());
+    });
     return v;
 }
 

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "../interrupt.h"
+
 namespace wi {
 
 constexpr double kMilestoneAccuracy = 0.80;  // the "reached 80 % test accuracy" column
@@ -11,7 +13,7 @@ Mlp build_model(const RunSetup& setup, const Probe& probe, std::vector<LsuvLayer
     Mlp m = make_mlp(setup.arch, setup.act);
     Rng rng(setup.seed);
     initialize(m, setup.spec, setup.bias, rng);
-    if (setup.spec.init->needs_data) {
+    if (setup.spec.init->needs_data && !interrupt_signal()) {
         const auto report = lsuv_rescale(m, probe, setup.spec.num("tol"), static_cast<int>(setup.spec.num("iters")));
         if (lsuv != nullptr) *lsuv = report;
     }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "../interrupt.h"
+
 namespace wi {
 
 std::vector<LsuvLayer> lsuv_rescale(Mlp& m, const Probe& probe, double tol, int max_iters) {
@@ -11,6 +13,7 @@ std::vector<LsuvLayer> lsuv_rescale(Mlp& m, const Probe& probe, double tol, int 
         Layer& L = m.layers[l];
         const std::size_t n = static_cast<std::size_t>(probe.n) * L.out;
         for (;;) {
+            if (interrupt_signal()) return report;  // asked to stop: the caller sees the signal too
             mlp_forward(m, ws, probe.x.data(), probe.n);  // the layers before l are final already
             const float* z = ws.z[l].data();
             double s = 0, sq = 0;

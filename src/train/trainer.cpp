@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -11,6 +12,7 @@
 #include "../data/idx.h"
 #include "../gpu_run.h"
 #include "../interrupt.h"
+#include "../outputs.h"
 #include "../nn/cross_entropy.h"
 #include "../report/progress.h"
 #include "../rng.h"
@@ -77,7 +79,7 @@ long TrainReport::first_step_reaching(double level) const {
 EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
     const int chunks = (d.count + kEvalChunk - 1) / kEvalChunk;
     std::vector<double> loss_sum(chunks, 0.0);
-    std::vector<int> correct(chunks, 0);
+    std::vector<int> correct(chunks, -1);  // -1: a chunk a signal made us skip
 #pragma omp parallel
     {
         set_flush_denormals();
@@ -86,6 +88,7 @@ EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
         int idx[kEvalChunk];
 #pragma omp for schedule(static)
         for (int c = 0; c < chunks; ++c) {
+            if (interrupt_signal()) continue;  // asked to stop: the rest is skipped (a long evaluation ends soon)
             const int first = c * kEvalChunk;
             const int B = std::min(kEvalChunk, d.count - first);
             std::iota(idx, idx + B, first);
@@ -96,6 +99,10 @@ EvalResult evaluate(const Mlp& m, const Dataset& d, const Backend& backend) {
         }
     }
     EvalResult r;
+    if (std::find(correct.begin(), correct.end(), -1) != correct.end()) {
+        r.interrupted = true;
+        return r;
+    }
     for (int c = 0; c < chunks; ++c) {
         r.loss += loss_sum[c];
         r.accuracy += correct[c];
@@ -221,7 +228,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             if (opt.eval_every > 0 && step % opt.eval_every == 0 && b + 1 < batches) {
                 if (parameters_diverged(epoch, "before a test evaluation")) break;
                 const EvalResult r = evaluate(m, data.test, opt.backend);
-                report.test_curve.push_back({step, r.loss, r.accuracy});
+                if (!r.interrupted) report.test_curve.push_back({step, r.loss, r.accuracy});  // else: stops at the next step
             }
             if (opt.every_steps > 0 && step % opt.every_steps == 0 && opt.on_steps) {
                 ws.ahead_x = nullptr;  // on_steps may change the weights: no look-ahead past it
@@ -253,16 +260,24 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
         } else {
             if (opt.test_each_epoch) {
                 st.test = evaluate(m, data.test, opt.backend);
-                st.tested = true;
-                report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
+                if (st.test.interrupted) {  // stopped in the epoch's test: the epoch is complete, its test figures are not
+                    report.interrupted_by = interrupt_signal();
+                    report.interrupted_step = step;
+                } else {
+                    st.tested = true;
+                    report.test_curve.push_back({step, st.test.loss, st.test.accuracy});
+                }
             }
             if (opt.print) {
                 std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
-                if (st.tested)
+                if (report.interrupted_by)
+                    std::fprintf(out, "interrupted by %s after step %ld, in the test-set evaluation (not measured)\n",
+                                 signal_name(report.interrupted_by), step);
+                else if (st.tested)
                     std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
             }
         }
-        if (opt.print) std::fflush(out);
+        if (opt.print && !flush_output(out)) stop = true;  // standard output is gone: main reports it
         if (st.steps > 0) report.epochs.push_back(st);
         if (!report.diverged && !report.interrupted_by && opt.after_epoch) opt.after_epoch(epoch, m);
     }

@@ -40,6 +40,7 @@ struct TestPoint {
 struct EvalResult {
     double loss = 0.0;      // mean cross-entropy over the samples
     double accuracy = 0.0;  // fraction classified right
+    bool interrupted = false;  // a signal cut the evaluation short: loss and accuracy were not measured
 };
 
 struct EpochStats {

@@ -13,6 +13,17 @@ namespace {
 std::string file_name(std::size_t layer, const char* what) {
     return "fc" + std::to_string(layer + 1) + "." + what + ".npy";
 }
+
+// The layer index (0-based) of one of wi's own weight files, fc<N>.weight.npy or
+// fc<N>.bias.npy spelt exactly as file_name spells it, or -1 for any other name.
+long layer_of(const std::string& name) {
+    if (name.compare(0, 2, "fc") != 0) return -1;
+    std::size_t end = 2;
+    while (end < name.size() && end < 12 && name[end] >= '0' && name[end] <= '9') ++end;
+    if (end == 2 || end == 12) return -1;
+    const long layer = std::stol(name.substr(2, end - 2)) - 1;
+    return layer >= 0 && (name == file_name(layer, "weight") || name == file_name(layer, "bias")) ? layer : -1;
+}
 }  // namespace
 
 void save_weights(const Mlp& m, const std::string& dir) {
@@ -25,6 +36,10 @@ void save_weights(const Mlp& m, const std::string& dir) {
         write_npy(join_path(dir, file_name(l, "weight")), L.W, {L.out, L.in});
         write_npy(join_path(dir, file_name(l, "bias")), L.b, {L.out});
     }
+    // The folder holds exactly this model: a deeper one's files from an earlier run would make
+    // it unloadable, so wi's own names beyond the last layer go (nothing else is touched).
+    for (const std::string& name : list_dir(dir))
+        if (layer_of(name) >= static_cast<long>(m.layers.size())) remove_file(join_path(dir, name));
 }
 
 void load_weights(Mlp& m, const std::string& dir) {

@@ -7,7 +7,9 @@
 
 namespace wi {
 
-void save_weights(const Mlp& m, const std::string& dir);  // creates dir if needed
+// Creates dir if needed; afterwards dir holds exactly m: wi's own fc<N>.* files for layers m
+// lacks (from a deeper model saved there before) are removed, other files are left alone.
+void save_weights(const Mlp& m, const std::string& dir);
 void load_weights(Mlp& m, const std::string& dir);        // shapes checked against m's architecture
 
 }  // namespace wi
