@@ -96,6 +96,16 @@ font_glyph_id_unchecked @@ src/report/text.cpp @@ return g > 0 && g < tt.glyphs 
 font_warned_every_time @@ src/report/text.cpp @@ if (warned.insert(path).second) @@ warned.insert(path); if (true) @@ figure_faults/a_damaged_font_is_reported_once_per_run
 weights_panels_uncapped @@ src/report/figures_train.cpp @@ kFirstPanels = 9, @@ kFirstPanels = 900, @@ figure_faults/weights_figure_shows_first_and_last_layers
 canvas_size_unchecked @@ src/report/canvas.cpp @@ width * height * channels <= kMaxCanvasBytes; @@ true; @@ figure_faults/canvas_sizes_beyond_the_encoder_are_refused
+
+# outputs: none lost, all checked before training; signals; standard output
+stale_deeper_weights_kept @@ src/train/weights_io.cpp @@ if (layer_of(name) >= static_cast<long>(m.layers.size())) @@ if (layer_of(name) > static_cast<long>(m.layers.size())) @@ outputs/a_weights_folder_holds_exactly_the_model
+same_folder_by_spelling @@ src/preflight.cpp @@ same_directory(cfg.save_init, cfg.save_weights) @@ cfg.save_init == cfg.save_weights @@ outputs/one_folder_for_initial_and_final_weights_is_refused
+sighup_unhandled @@ src/interrupt.cpp @@     sigaction(SIGHUP, &sa, nullptr); @@  @@ outputs/sighup_stops_like_sigterm
+stdout_error_exits_0 @@ src/outputs.cpp @@     return status == 0 ? kExitOutput : status; @@     return status; @@ outputs/standard_output_write_errors
+failed_output_uncounted @@ src/outputs.cpp @@     } catch (const std::exception& e) {\n        ++failures_; @@     } catch (const std::exception& e) { @@ outputs/a_failing_output_never_stops_the_others
+epoch_flush_unchecked @@ src/train/trainer.cpp @@ if (opt.print && !flush_output(out)) stop = true; @@ if (opt.print) flush_output(out); @@ outputs/standard_output_write_errors
+long_labels_unshortened @@ src/preflight.cpp @@ kMaxLabel = 80; @@ kMaxLabel = 800; @@ outputs/long_init_specs_get_short_distinct_file_names
+directory_target_unchecked @@ src/fsutil.cpp @@     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) @@     if (false) @@ outputs/targets_are_checked_before_training
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
