@@ -271,8 +271,10 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
             if (opt.print) {
                 std::fprintf(out, "Epoch %d finished with loss: %.3f and accuracy %.3f\n", epoch, st.loss, st.accuracy);
                 if (report.interrupted_by)
-                    std::fprintf(out, "interrupted by %s after step %ld, in the test-set evaluation (not measured)\n",
-                                 signal_name(report.interrupted_by), step);
+                    std::fprintf(out,
+                                 "interrupted by %s after step %ld, in the test-set evaluation (not measured)\n"
+                                 "the last complete epoch is epoch %d (its test set not measured)\n",
+                                 signal_name(report.interrupted_by), step, epoch);
                 else if (st.tested)
                     std::fprintf(out, "        test set: loss %.3f and accuracy %.3f\n", st.test.loss, st.test.accuracy);
             }
