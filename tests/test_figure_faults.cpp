@@ -264,6 +264,7 @@ BOOST_AUTO_TEST_CASE(dejavu_passes_the_font_check) {
 
 BOOST_AUTO_TEST_CASE(damaged_fonts_are_refused_by_name) {
     TempDir dir;
+    BOOST_TEST(readme_says("damages DejaVu Sans " + std::to_string(damages().size()) + " ways"), "README.md: the count of font damages, " << damages().size());
     for (const Damage& d : damages()) {
         BOOST_TEST_CONTEXT(d.name) {
             const std::string path = damaged(dir, d);

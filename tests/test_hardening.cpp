@@ -224,6 +224,7 @@ BOOST_AUTO_TEST_CASE(bad_values_everywhere) {
     }
     BOOST_TEST_MESSAGE(cases.size() << " bad-value cases");
     BOOST_TEST(cases.size() >= 300u);
+    BOOST_TEST(readme_says("runs " + std::to_string(cases.size()) + " such cases"), "README.md: the count of bad-value cases");
 }
 
 // The conflict rules refuse only what would be ignored: these still run.

@@ -312,6 +312,8 @@ BOOST_AUTO_TEST_CASE(gzip_bomb_is_not_inflated) {
 BOOST_AUTO_TEST_CASE(npy_headers_are_read_as_numpy_reads_them) {
     TempDir dir;
     int loaded = 0, refused = 0;
+    BOOST_TEST(readme_says("numpy's own verdict on " + std::to_string(npy_corpus::cases().size()) + " headers"),
+               "README.md: the count of .npy headers");
     for (const npy_corpus::Case& c : npy_corpus::cases()) {
         BOOST_TEST_CONTEXT("case " << c.name) {
             write_file(dir / "x.npy", c.bytes);

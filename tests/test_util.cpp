@@ -135,4 +135,19 @@ double max_abs(const float* v, std::size_t n) {
     return m;
 }
 
+bool readme_says(const std::string& phrase) {
+    std::string text, words = read_file(repo_root() + "/README.md");
+    bool space = false;
+    for (const char c : words) {  // runs of spaces and line breaks as one space
+        if (c == ' ' || c == '\n') {
+            space = !text.empty();
+            continue;
+        }
+        if (space) text += ' ';
+        space = false;
+        text += c;
+    }
+    return text.find(phrase) != std::string::npos;
+}
+
 }  // namespace wi_test

@@ -30,6 +30,10 @@ int count_files(const std::string& dir);
 
 // The repository root (where ./wi and data_fetch/ live).
 std::string repo_root();
+
+// Whether README.md says `phrase` (words joined by single spaces, across its line breaks): a
+// test that measures a number the README quotes checks the README against it.
+bool readme_says(const std::string& phrase);
 std::string sample_dir();  // the bundled sample
 std::string wi_binary();   // the wi under test (make's BIN)
 
