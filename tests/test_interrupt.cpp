@@ -16,43 +16,6 @@ using namespace wi_test;
 
 namespace {
 
-struct Stopped {
-    int status = -1;
-    std::string out;
-};
-
-// Starts wi with args, waits until it has printed `ready` on stdout (or a time limit), sends sig.
-Stopped run_and_signal(const std::vector<std::string>& args, const std::string& ready, int sig, const TempDir& dir,
-                       int settle_ms = 200) {
-    const std::string out_path = dir / "stdout";
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, 2);
-        std::vector<char*> argv;
-        std::string bin = wi_binary();
-        argv.push_back(bin.data());
-        std::vector<std::string> copy = args;
-        for (std::string& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(bin.c_str(), argv.data());
-        _exit(127);
-    }
-    const auto start = std::chrono::steady_clock::now();
-    while (read_file(out_path).find(ready) == std::string::npos &&
-           std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));  // well inside the next steps
-    kill(pid, sig);
-    int raw = 0;
-    waitpid(pid, &raw, 0);
-    Stopped s;
-    s.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    s.out = read_file(out_path);
-    return s;
-}
 
 }  // namespace
 

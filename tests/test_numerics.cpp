@@ -31,7 +31,9 @@
 
 using namespace wi;
 using wi_test::contains;
+using wi_test::run_and_signal;
 using wi_test::run_wi;
+using wi_test::Stopped;
 using wi_test::sample_dir;
 using wi_test::TempDir;
 
@@ -73,42 +75,6 @@ Dataset tiny_set(int n) {
     return d;
 }
 
-struct Stopped {
-    int status = -1;
-    std::string out;
-};
-
-// Starts wi with args, waits until it has printed `ready`, then settle_ms more, sends SIGINT.
-Stopped interrupt_after(const std::vector<std::string>& args, const std::string& ready, const TempDir& dir,
-                        int settle_ms) {
-    const std::string out_path = dir / "stdout";
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, 2);
-        std::string bin = wi_test::wi_binary();
-        std::vector<std::string> copy = args;
-        std::vector<char*> argv{bin.data()};
-        for (std::string& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(bin.c_str(), argv.data());
-        _exit(127);
-    }
-    const auto start = std::chrono::steady_clock::now();
-    while (wi_test::read_file(out_path).find(ready) == std::string::npos &&
-           std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
-    kill(pid, SIGINT);
-    int raw = 0;
-    waitpid(pid, &raw, 0);
-    Stopped s;
-    s.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    s.out = wi_test::read_file(out_path);
-    return s;
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> parts;
@@ -341,9 +307,9 @@ BOOST_AUTO_TEST_CASE(unmeasured_numbers_are_absent) {
 // empty, and no test number is 0.
 BOOST_AUTO_TEST_CASE(interrupted_compare_writes_no_test_zeros) {
     TempDir dir, out;
-    const Stopped s = interrupt_after({"--compare", "xavier,kaiming", "--epochs", "1000", "--kernel", "ref", "--threads",
+    const Stopped s = run_and_signal({"--compare", "xavier,kaiming", "--epochs", "1000", "--kernel", "ref", "--threads",
                                        "2", "--no-fetch", "--out", out.path(), "--data", sample_dir()},
-                                      "compare:", dir, 1200);
+                                      "compare:", SIGINT, dir, 1200);
     BOOST_TEST_REQUIRE(s.status == 130, s.out);
     const std::vector<std::string> rows = split(wi_test::read_file(out / "compare.csv"), '\n');
     BOOST_TEST_REQUIRE(rows.size() >= 3u);

@@ -34,6 +34,17 @@ std::string repo_root();
 // Whether README.md says `phrase` (words joined by single spaces, across its line breaks): a
 // test that measures a number the README quotes checks the README against it.
 bool readme_says(const std::string& phrase);
+
+// What a signalled wi left: its exit status (-1 if it did not exit) and its standard output.
+struct Stopped {
+    int status = -1;
+    std::string out;
+};
+
+// Starts wi with args (stdout to dir/stdout, stderr discarded), waits until it has printed
+// `ready` (at most 60 s), then settle_ms more, sends sig and waits for it to end.
+Stopped run_and_signal(const std::vector<std::string>& args, const std::string& ready, int sig, const TempDir& dir,
+                       int settle_ms = 200);
 std::string sample_dir();  // the bundled sample
 std::string wi_binary();   // the wi under test (make's BIN)
 
