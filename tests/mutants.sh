@@ -106,6 +106,7 @@ failed_output_uncounted @@ src/outputs.cpp @@     } catch (const std::exception&
 epoch_flush_unchecked @@ src/train/trainer.cpp @@ if (opt.print && !flush_output(out)) stop = true; @@ if (opt.print) flush_output(out); @@ outputs/standard_output_write_errors
 long_labels_unshortened @@ src/preflight.cpp @@ kMaxLabel = 80; @@ kMaxLabel = 800; @@ outputs/long_init_specs_get_short_distinct_file_names
 directory_target_unchecked @@ src/fsutil.cpp @@     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) @@     if (false) @@ outputs/targets_are_checked_before_training
+compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@         if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;  // after a signal no run starts\n        Mlp m = build_model(setups[i], probe, &r.lsuv);\n        if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;\n @@         Mlp m = build_model(setups[i], probe, &r.lsuv);\n @@ interrupts/compare_starts_no_run_after_a_signal
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <regex>
 #include <thread>
 
 #include "test_util.h"
@@ -47,6 +48,16 @@ BOOST_AUTO_TEST_CASE(compare_marks_interrupted_runs) {
     BOOST_TEST(s.status == 130, s.out);
     BOOST_TEST(s.out.find("stopped ") != std::string::npos, s.out);
     BOOST_TEST(read_file(out / "compare.csv").find("\"xavier\",1,") != std::string::npos);
+}
+
+// After a signal no further run starts: the runs not yet begun say so, with nothing measured.
+BOOST_AUTO_TEST_CASE(compare_starts_no_run_after_a_signal) {
+    TempDir dir, out;
+    const Stopped s = run_and_signal({"--compare", "all", "--epochs", "50", "--kernel", "ref", "--threads", "1",
+                                      "--no-fetch", "--out", out.path(), "--data", sample_dir()},
+                                     "compare:", SIGINT, dir, 300);
+    BOOST_TEST(s.status == 130, s.out);
+    BOOST_TEST(std::regex_search(s.out, std::regex(R"(\nzero_last +- +- +- +- +not started +-\n)")), s.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -268,12 +268,14 @@ BOOST_AUTO_TEST_CASE(load_weights_refuses_non_finite_values) {
 
 // What was never measured is never written as 0: an epoch stopped before its end has no test
 // numbers in the CSV (empty fields), "-" in the table, no point on the training figure; a run
-// that never took a step has no CSV row and "-" for its training figures.
+// that never started has no CSV row, "-" for its figures and its seconds, and says "not started".
 BOOST_AUTO_TEST_CASE(unmeasured_numbers_are_absent) {
     RunResult stopped;
     stopped.label = "xavier";
     stopped.report.interrupted_by = SIGINT;
     stopped.report.interrupted_step = 2500;
+    stopped.trained = true;
+    stopped.seconds = 1.5;
     EpochStats e1;
     e1.epoch = 1, e1.steps = 2000, e1.loss = 0.5, e1.accuracy = 0.8, e1.test = {0.25, 0.9}, e1.tested = true;
     EpochStats e2;
@@ -294,8 +296,8 @@ BOOST_AUTO_TEST_CASE(unmeasured_numbers_are_absent) {
 
     const std::vector<std::string> table = split(compare_table(results), '\n');
     BOOST_TEST_REQUIRE(table.size() >= 3u);
-    BOOST_TEST(std::regex_search(table[1], std::regex(R"(^xavier +0\.4 +0\.850 +- +never +stopped 2500 )")), table[1]);
-    BOOST_TEST(std::regex_search(table[2], std::regex(R"(^zeros +- +- +- +never +stopped 0 )")), table[2]);
+    BOOST_TEST(std::regex_search(table[1], std::regex(R"(^xavier +0\.4 +0\.850 +- +never +stopped 2500 +1\.50$)")), table[1]);
+    BOOST_TEST(std::regex_search(table[2], std::regex(R"(^zeros +- +- +- +- +not started +-$)")), table[2]);
 
     const TrainingCurves c = curves_of(stopped.report);
     BOOST_TEST_REQUIRE(c.epochs.size() == 2u);

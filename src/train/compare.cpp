@@ -28,12 +28,15 @@ std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const Mn
         const auto start = std::chrono::steady_clock::now();
         RunResult& r = results[i];
         r.label = setups[i].label;
+        if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;  // after a signal no run starts
         Mlp m = build_model(setups[i], probe, &r.lsuv);
+        if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;
         r.at_init = measure_layers(m, probe);
         TrainOptions opt = setups[i].opt;
         opt.print = false;
         opt.progress = false;
         r.report = train(m, data, opt, stdout);
+        r.trained = true;
         r.diagnosis = diagnose(r.at_init, r.report, setups[i].act);
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
@@ -51,8 +54,9 @@ std::string compare_table(const std::vector<RunResult>& results) {
         const TrainReport& rep = r.report;
         const EpochStats* last = rep.epochs.empty() ? nullptr : &rep.epochs.back();
         const long reached = rep.first_step_reaching(kMilestoneAccuracy);
-        const std::string at80 = reached < 0 ? "never" : "step " + std::to_string(reached);
+        const std::string at80 = !r.trained ? "-" : reached < 0 ? "never" : "step " + std::to_string(reached);
         const std::string div = rep.diverged         ? "step " + std::to_string(rep.diverged_step)
+                                : !r.trained         ? "not started"
                                 : rep.interrupted_by ? "stopped " + std::to_string(rep.interrupted_step)
                                                      : "-";
         // what was not measured (no step run, the test set not evaluated after a stop) is "-"
@@ -62,8 +66,10 @@ std::string compare_table(const std::vector<RunResult>& results) {
             std::snprintf(train_acc, sizeof train_acc, "%.3f", last->accuracy);
             if (last->tested) std::snprintf(test_acc, sizeof test_acc, "%.3f", last->test.accuracy);
         }
-        std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8.2f\n", static_cast<int>(width),
-                      r.label.c_str(), train_loss, train_acc, test_acc, at80.c_str(), div.c_str(), r.seconds);
+        char seconds[32] = "-";
+        if (r.trained) std::snprintf(seconds, sizeof seconds, "%.2f", r.seconds);
+        std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8s\n", static_cast<int>(width),
+                      r.label.c_str(), train_loss, train_acc, test_acc, at80.c_str(), div.c_str(), seconds);
         t += line;
     }
     return t;

@@ -29,6 +29,7 @@ struct RunResult {
     std::vector<LayerStats> at_init;   // on the probe batch
     TrainReport report;
     std::vector<std::string> diagnosis;
+    bool trained = false;  // false: a signal came before the run's training began (nothing measured)
     double seconds = 0;
 };
 
