@@ -184,8 +184,9 @@ Config parse_args(const std::vector<std::string>& args) {
         else if (flag == "--epochs") { c.epochs = static_cast<int>(parse_int(flag, next(), 0, kMaxEpochs)); }
         else if (flag == "--batch") { c.batch = static_cast<int>(parse_int(flag, next(), 1, kMaxBatch)); }
         else if (flag == "--lr") {
-            c.lr = parse_double(flag, next());
-            if (c.lr <= 0) throw Error("--lr: must be > 0, got " + std::to_string(c.lr));
+            const std::string text = next();
+            c.lr = parse_double(flag, text);
+            if (c.lr <= 0) throw Error("--lr: must be > 0, got " + text);
         }
         else if (flag == "--seed") { c.seed = static_cast<std::uint64_t>(parse_int(flag, next(), 0, INT64_MAX)); }
         else if (flag == "--act") { c.act = activation_name(parse_activation(next())); }
@@ -220,6 +221,10 @@ Config parse_args(const std::vector<std::string>& args) {
             if (dir.empty()) throw Error(flag + ": missing value");
             (flag == "--save-weights" ? c.save_weights : flag == "--save-init" ? c.save_init : c.load_weights) = dir;
         }
+        else if (args[i] == "plot" || args[i] == "experiment")
+            throw Error("'" + args[i] + "' must come first: wi " + args[i] + " NAME [flags]");
+        else if (args[i] == "full" && i > 0 && args[i - 1] == "--grads")
+            throw Error("--grads: the matrices are --grads=full (one word)");
         else throw Error("unknown flag '" + args[i] + "' (see wi --help)");
     }
     if (!c.compare.empty() && (!c.load_weights.empty() || c.grads != GradsMode::Off))

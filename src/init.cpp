@@ -132,7 +132,7 @@ void fill_unusual(Tensor& W, Rng& rng, const InitSpec& s) {
     const double f = s.num("fraction"), huge = s.num("huge"), tiny = s.num("tiny");
     for (std::size_t i = 0; i < W.size(); ++i) {
         const bool heads = rng.uniform() < f;
-        W.data()[i] = static_cast<float>(rng.normal() * (heads ? huge : tiny));
+        W.data()[i] = to_float32(rng.normal() * (heads ? huge : tiny));
     }
 }
 

@@ -44,14 +44,16 @@ std::string compare_table(const std::vector<RunResult>& results) {
     std::size_t width = 4;
     for (const RunResult& r : results) width = std::max(width, r.label.size());
     char line[512];
-    std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8s\n", static_cast<int>(width), "init", "train loss",
-                  "train acc", "test acc", "80% test at", "diverged at", "seconds");
-    std::string t = line;
+    std::snprintf(line, sizeof line, " %11s %10s %9s %13s %13s %8s\n", "train loss", "train acc", "test acc",
+                  "80% test at", "diverged at", "seconds");
+    std::string t = "init" + std::string(width - 4, ' ') + line;
     for (const RunResult& r : results) {
         const TrainReport& rep = r.report;
         const EpochStats* last = rep.epochs.empty() ? nullptr : &rep.epochs.back();
         const long reached = rep.first_step_reaching(kMilestoneAccuracy);
-        const std::string at80 = reached < 0 ? "never" : "step " + std::to_string(reached);
+        // "never": measured and not reached, or diverged first; "-": never measured (--epochs 0, an early stop)
+        const bool measured = !rep.test_curve.empty() || rep.diverged;
+        const std::string at80 = reached >= 0 ? "step " + std::to_string(reached) : measured ? "never" : "-";
         const std::string div = rep.diverged         ? "step " + std::to_string(rep.diverged_step)
                                 : rep.interrupted_by ? "stopped " + std::to_string(rep.interrupted_step)
                                                      : "-";
@@ -62,9 +64,11 @@ std::string compare_table(const std::vector<RunResult>& results) {
             std::snprintf(train_acc, sizeof train_acc, "%.3f", last->accuracy);
             if (last->tested) std::snprintf(test_acc, sizeof test_acc, "%.3f", last->test.accuracy);
         }
-        std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8.2f\n", static_cast<int>(width),
-                      r.label.c_str(), train_loss, train_acc, test_acc, at80.c_str(), div.c_str(), r.seconds);
-        t += line;
+        std::string label = r.label;  // a spec of any length: padded here, not cut by the buffer
+        label.resize(width, ' ');
+        std::snprintf(line, sizeof line, " %11s %10s %9s %13s %13s %8.2f\n", train_loss, train_acc, test_acc,
+                      at80.c_str(), div.c_str(), r.seconds);
+        t += label + line;
     }
     return t;
 }
@@ -75,11 +79,11 @@ std::string compare_csv(const std::vector<RunResult>& results) {
     for (const RunResult& r : results)
         for (const EpochStats& e : r.report.epochs) {
             // an epoch whose test set was never evaluated has empty test fields
-            std::snprintf(line, sizeof line, "\"%s\",%d,%d,%.6g,%.6g,%s,%s,%ld\n", r.label.c_str(), e.epoch, e.steps,
-                          e.loss, e.accuracy, e.tested ? std::to_string(e.test.loss).c_str() : "",
+            std::snprintf(line, sizeof line, ",%d,%d,%.6g,%.6g,%s,%s,%ld\n", e.epoch, e.steps, e.loss, e.accuracy,
+                          e.tested ? std::to_string(e.test.loss).c_str() : "",
                           e.tested ? std::to_string(e.test.accuracy).c_str() : "",
                           r.report.diverged ? r.report.diverged_step : -1L);
-            csv += line;
+            csv += "\"" + r.label + "\"" + line;  // the label whole, whatever its length
         }
     return csv;
 }
