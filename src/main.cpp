@@ -136,7 +136,11 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
     if (cfg.epochs == 0) {
         const EvalResult r = evaluate(model, data.test, setup.opt.backend);
         throw_if_interrupted();  // the evaluation stops early on a signal
-        std::printf("no training (--epochs 0); test set: loss %.3f and accuracy %.3f\n", r.loss, r.accuracy);
+        if (std::isfinite(r.loss))
+            std::printf("no training (--epochs 0); test set: loss %.3f and accuracy %.3f\n", r.loss, r.accuracy);
+        else  // an argmax of non-finite logits is no prediction: the accuracy is not a measurement
+            std::printf("no training (--epochs 0); test set: loss %s, accuracy not measured (the logits are not finite)\n",
+                        std::isnan(r.loss) ? "NaN" : "infinite");
     }
     const std::vector<LayerWeights> initial = cfg.plots ? capture_weights(model) : std::vector<LayerWeights>();
     const TrainReport report = train(model, data, opt, stdout);

@@ -205,12 +205,14 @@ BOOST_AUTO_TEST_CASE(long_labels_stay_whole_in_compare_outputs) {
 BOOST_AUTO_TEST_CASE(never_needs_a_test_point) {
     wi::RunResult untested;
     untested.label = "xavier";
-    wi::RunResult low = fake_run("zeros"), diverged;
+    wi::RunResult low = fake_run("zeros"), diverged, tested = fake_run("ones");
+    tested.report.test_curve.clear();  // the epoch's test alone is a measurement
     diverged.label = "unusual";
     diverged.report.diverged = true;
     diverged.report.diverged_step = 3;
-    const std::vector<std::string> t = lines_of(wi::compare_table({untested, low, diverged}));
-    BOOST_TEST_REQUIRE(t.size() == 4u);
+    const std::vector<std::string> t = lines_of(wi::compare_table({untested, low, diverged, tested}));
+    BOOST_TEST_REQUIRE(t.size() == 5u);
+    BOOST_TEST(contains(t[4], "never"), t[4]);
     BOOST_TEST(!contains(t[1], "never"), t[1]);
     BOOST_TEST(contains(t[2], "never"), t[2]);
     BOOST_TEST(contains(t[3], "never"), t[3]);
@@ -218,6 +220,44 @@ BOOST_AUTO_TEST_CASE(never_needs_a_test_point) {
     const wi_test::RunResult r = run_wi("--compare xavier,zeros --epochs 0 -q --out '" + out.path() + "'" + data_flags());
     BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(!contains(r.out, "never"), r.out);
+}
+
+// --epochs 0 with weights whose outputs overflow: no accuracy of NaN logits, and the diagnosis
+// says what is wrong instead of "nothing unusual measured".
+BOOST_AUTO_TEST_CASE(evaluation_of_overflowing_weights_is_not_an_accuracy) {
+    for (const char* init : {"unusual:huge=3e38", "constant --init-value 3e38", "uniform:a=-3.4e38,b=3.4e38"}) {
+        const wi_test::RunResult r = run_wi(std::string("--epochs 0 -q --init ") + init + data_flags());
+        BOOST_TEST_REQUIRE(r.status == 0, init << ": " << r.err);
+        BOOST_TEST(contains(r.out, "no training (--epochs 0); test set: loss NaN, accuracy not measured"), init << ":\n" << r.out);
+        BOOST_TEST(!contains(r.out, "accuracy 0."), init << ":\n" << r.out);
+        BOOST_TEST(contains(r.out, "diagnosis: non-finite: layer "), init << ":\n" << r.out);
+        BOOST_TEST(!contains(r.out, "nothing unusual"), init << ":\n" << r.out);
+    }
+    const wi_test::RunResult ok = run_wi("--epochs 0 -q --init xavier" + data_flags());
+    BOOST_TEST(contains(ok.out, "no training (--epochs 0); test set: loss 4.932 and accuracy 0.106"), ok.out);
+    BOOST_TEST(contains(ok.out, "diagnosis: nothing unusual measured"), ok.out);
+}
+
+// A truncated normal's mean and std are the truncated weights', also in the right tail (where
+// Phi near 1 has no resolution): N(0, 1) cut to [7.9, 8] has mean 7.943 and std 0.0284.
+BOOST_AUTO_TEST_CASE(truncated_law_in_either_tail) {
+    for (double sign : {1.0, -1.0}) {
+        const std::string a = sign > 0 ? "7.9" : "-8", b = sign > 0 ? "8" : "-7.9";
+        const wi::InitSpec spec = wi::parse_init("trunc_normal:mean=0,std=1,a=" + a + ",b=" + b);
+        const wi::WeightLaw law = wi::weight_law(spec, 784, 32);
+        wi::Tensor t(256, 784);
+        wi::Rng rng(5);
+        spec.init->fill_weights(t, rng, spec);
+        double sum = 0, sq = 0;
+        for (std::size_t i = 0; i < t.size(); ++i) sum += t.data()[i], sq += double(t.data()[i]) * t.data()[i];
+        const double mean = sum / t.size(), std = std::sqrt(sq / t.size() - mean * mean);
+        BOOST_TEST(std::abs(mean - sign * 7.943) < 0.001, mean);
+        BOOST_TEST(std::abs(law.truncated_mean - mean) < 1e-3, a << ": law " << law.truncated_mean << ", sample " << mean);
+        BOOST_TEST(std::abs(law.std - std) < 0.02 * std, a << ": law " << law.std << ", sample " << std);
+        const wi_test::RunResult r = run_wi("-q --explain-init trunc_normal:a=" + a + ",b=" + b + data_flags());
+        BOOST_TEST(contains(r.out, sign > 0 ? "truncated normal     7.943   0.02841" : "truncated normal    -7.943   0.02841"), r.out);
+        BOOST_TEST(contains(r.out, "* weights not zero-mean"), r.out);
+    }
 }
 
 // A draw beyond float32's range is +-inf, defined (no undefined cast), and the run says it diverged.

@@ -52,7 +52,8 @@ std::string compare_table(const std::vector<RunResult>& results) {
         const EpochStats* last = rep.epochs.empty() ? nullptr : &rep.epochs.back();
         const long reached = rep.first_step_reaching(kMilestoneAccuracy);
         // "never": measured and not reached, or diverged first; "-": never measured (--epochs 0, an early stop)
-        const bool measured = !rep.test_curve.empty() || rep.diverged;
+        bool measured = !rep.test_curve.empty() || rep.diverged;
+        for (const EpochStats& e : rep.epochs) measured = measured || e.tested;
         const std::string at80 = reached >= 0 ? "step " + std::to_string(reached) : measured ? "never" : "-";
         const std::string div = rep.diverged         ? "step " + std::to_string(rep.diverged_step)
                                 : rep.interrupted_by ? "stopped " + std::to_string(rep.interrupted_step)
