@@ -243,6 +243,16 @@ Config parse_args(const std::vector<std::string>& args) {
     if (c.plots && !c.compare.empty()) throw Error("--plots: cannot be combined with --compare (it draws one run)");
     if (!c.explain_init.empty() && !c.compare.empty())
         throw Error("--explain-init: cannot be combined with --compare (it explains one initializer, then stops)");
+    if (c.stats && !c.compare.empty()) throw Error("--stats: cannot be combined with --compare (it measures one run)");
+    // --explain-init stops before any training: a flag about the run would silently do nothing
+    if (!c.explain_init.empty()) {
+        const char* run_flag = c.stats ? "--stats" : c.plots ? "--plots" : c.grads != GradsMode::Off ? "--grads"
+                               : !c.save_init.empty() ? "--save-init" : !c.save_weights.empty() ? "--save-weights"
+                               : !c.load_weights.empty() ? "--load-weights" : nullptr;
+        if (run_flag != nullptr)
+            throw Error(std::string("--explain-init: cannot be combined with ") + run_flag +
+                        " (it explains one initializer, then stops)");
+    }
     if (!c.load_weights.empty() && !init_flag.empty())
         throw Error(init_flag + ": cannot be combined with --load-weights (the weights come from its files)");
     if (c.init_value_set) {

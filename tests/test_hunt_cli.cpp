@@ -101,6 +101,29 @@ BOOST_AUTO_TEST_CASE(misplaced_words_are_named) {
     }
 }
 
+// A flag the chosen job would silently ignore is refused, naming both.
+BOOST_AUTO_TEST_CASE(flags_the_job_ignores_are_refused) {
+    struct Case {
+        const char* args;
+        const char* err;
+    };
+    const char* const explain = " (it explains one initializer, then stops)\n";
+    for (const Case& c : {Case{"--compare xavier,zeros --stats", "wi: --stats: cannot be combined with --compare (it measures one run)\n"},
+                          Case{"--explain-init xavier --stats", "--stats"}, Case{"--explain-init xavier --plots", "--plots"},
+                          Case{"--explain-init xavier --grads", "--grads"},
+                          Case{"--explain-init xavier --save-init /tmp/wi-hunt-never", "--save-init"},
+                          Case{"--explain-init xavier --save-weights /tmp/wi-hunt-never", "--save-weights"},
+                          Case{"--explain-init xavier --load-weights /tmp/wi-hunt-never", "--load-weights"}}) {
+        const std::string want = std::string(c.err).rfind("wi: ", 0) == 0
+                                     ? std::string(c.err)
+                                     : "wi: --explain-init: cannot be combined with " + std::string(c.err) + explain;
+        const wi_test::RunResult r = run_wi(c.args + data_flags());
+        BOOST_TEST(r.status == 2, c.args);
+        BOOST_TEST(r.out.empty(), c.args);
+        BOOST_TEST(r.err == want, c.args << ": " << r.err);
+    }
+}
+
 // normal:std=1,std=2 says two things; wi does not pick one.
 BOOST_AUTO_TEST_CASE(init_spec_key_given_twice_is_refused) {
     BOOST_TEST(contains(error_of("normal:std=1,std=2"), "sets std twice"), error_of("normal:std=1,std=2"));
