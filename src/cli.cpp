@@ -173,7 +173,10 @@ Config parse_args(const std::vector<std::string>& args) {
         else if (flag == "--plots") { no_value(); c.plots = true; }
         else if (flag == "--inits") {
             c.plot_inits = split_specs(next());
-            for (const std::string& spec : c.plot_inits) parse_init(spec, "--inits");
+            for (const std::string& spec : c.plot_inits)
+                if (parse_init(spec, "--inits").init->needs_data)  // the figure would show the fill before its fit
+                    throw Error("--inits: " + spec + " is fitted on training data, which `wi plot sigmoid` does not load "
+                                "(see it with --init " + spec + " --plots)");
             if (c.plot_inits.empty()) throw Error("--inits: missing value");
             if (sampling_flag.empty()) sampling_flag = flag;
         }

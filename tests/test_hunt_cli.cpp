@@ -84,7 +84,8 @@ BOOST_AUTO_TEST_CASE(lr_refusal_echoes_the_value_written) {
     }
 }
 
-// A subcommand after a flag, and --grads full in two words, are named for what they are.
+// A subcommand after a flag, --grads full in two words, and an init `wi plot sigmoid` cannot
+// show (LSUV is fitted on data it does not load) are named for what they are.
 BOOST_AUTO_TEST_CASE(misplaced_words_are_named) {
     struct Case {
         const char* args;
@@ -93,6 +94,9 @@ BOOST_AUTO_TEST_CASE(misplaced_words_are_named) {
     for (const Case& c : {Case{"-q plot sigmoid", "wi: 'plot' must come first: wi plot NAME [flags]\n"},
                           Case{"--quick experiment lsuv", "wi: 'experiment' must come first: wi experiment NAME [flags]\n"},
                           Case{"--grads full", "wi: --grads: the matrices are --grads=full (one word)\n"},
+                          Case{"plot sigmoid --inits xavier,lsuv",
+                               "wi: --inits: lsuv is fitted on training data, which `wi plot sigmoid` does not load "
+                               "(see it with --init lsuv --plots)\n"},
                           Case{"full", "wi: unknown flag 'full' (see wi --help)\n"}}) {
         const wi_test::RunResult r = run_wi(c.args + data_flags());
         BOOST_TEST(r.status == 2, c.args);
