@@ -19,7 +19,6 @@ namespace {
 constexpr int kMaxEpochs = 1000;      // the run keeps every step's loss: epochs x steps values
 constexpr int kMaxBatch = 65536;      // more than any MNIST training set (60,000 images)
 constexpr int kMaxLayerSize = 65536;  // one --arch size
-constexpr long long kMaxParameters = 1LL << 26;   // weights and biases: 256 MiB of float32 per copy
 constexpr long long kMaxActivations = 1LL << 26;  // a step's batch x the --arch sizes summed
 
 double parse_double(const std::string& flag, const std::string& text) {

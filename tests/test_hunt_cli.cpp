@@ -128,6 +128,17 @@ BOOST_AUTO_TEST_CASE(flags_the_job_ignores_are_refused) {
     }
 }
 
+// An experiment's --width obeys the parameter limit --arch does, before any data is loaded.
+BOOST_AUTO_TEST_CASE(experiment_width_obeys_the_parameter_limit) {
+    TempDir out;
+    const wi_test::RunResult r = run_wi("experiment saxe2014 --width 2048 --out '" + (out / "o") + "'" + data_flags());
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(r.out.empty(), r.out);
+    BOOST_TEST(r.err == "wi: --width: 2048 makes the 32-layer networks of `wi experiment saxe2014` 127518730 parameters, "
+                        "over the limit of 67108864\n", r.err);
+    BOOST_TEST(wi_test::count_files(out.path()) == 0);  // no --out made
+}
+
 // normal:std=1,std=2 says two things; wi does not pick one.
 BOOST_AUTO_TEST_CASE(init_spec_key_given_twice_is_refused) {
     BOOST_TEST(contains(error_of("normal:std=1,std=2"), "sets std twice"), error_of("normal:std=1,std=2"));
