@@ -19,7 +19,6 @@ namespace {
 constexpr int kMaxEpochs = 1000;      // the run keeps every step's loss: epochs x steps values
 constexpr int kMaxBatch = 65536;      // more than any MNIST training set (60,000 images)
 constexpr int kMaxLayerSize = 65536;  // one --arch size
-constexpr long long kMaxParameters = 1LL << 26;   // weights and biases: 256 MiB of float32 per copy
 constexpr long long kMaxActivations = 1LL << 26;  // a step's batch x the --arch sizes summed
 
 double parse_double(const std::string& flag, const std::string& text) {
@@ -173,7 +172,10 @@ Config parse_args(const std::vector<std::string>& args) {
         else if (flag == "--plots") { no_value(); c.plots = true; }
         else if (flag == "--inits") {
             c.plot_inits = split_specs(next());
-            for (const std::string& spec : c.plot_inits) parse_init(spec, "--inits");
+            for (const std::string& spec : c.plot_inits)
+                if (parse_init(spec, "--inits").init->needs_data)  // the figure would show the fill before its fit
+                    throw Error("--inits: " + spec + " is fitted on training data, which `wi plot sigmoid` does not load "
+                                "(see it with --init " + spec + " --plots)");
             if (c.plot_inits.empty()) throw Error("--inits: missing value");
             if (sampling_flag.empty()) sampling_flag = flag;
         }
@@ -184,8 +186,9 @@ Config parse_args(const std::vector<std::string>& args) {
         else if (flag == "--epochs") { c.epochs = static_cast<int>(parse_int(flag, next(), 0, kMaxEpochs)); }
         else if (flag == "--batch") { c.batch = static_cast<int>(parse_int(flag, next(), 1, kMaxBatch)); }
         else if (flag == "--lr") {
-            c.lr = parse_double(flag, next());
-            if (c.lr <= 0) throw Error("--lr: must be > 0, got " + std::to_string(c.lr));
+            const std::string text = next();
+            c.lr = parse_double(flag, text);
+            if (c.lr <= 0) throw Error("--lr: must be > 0, got " + text);
         }
         else if (flag == "--seed") { c.seed = static_cast<std::uint64_t>(parse_int(flag, next(), 0, INT64_MAX)); }
         else if (flag == "--act") { c.act = activation_name(parse_activation(next())); }
@@ -220,6 +223,10 @@ Config parse_args(const std::vector<std::string>& args) {
             if (dir.empty()) throw Error(flag + ": missing value");
             (flag == "--save-weights" ? c.save_weights : flag == "--save-init" ? c.save_init : c.load_weights) = dir;
         }
+        else if (args[i] == "plot" || args[i] == "experiment")
+            throw Error("'" + args[i] + "' must come first: wi " + args[i] + " NAME [flags]");
+        else if (args[i] == "full" && i > 0 && args[i - 1] == "--grads")
+            throw Error("--grads: the matrices are --grads=full (one word)");
         else throw Error("unknown flag '" + args[i] + "' (see wi --help)");
     }
     if (!c.compare.empty() && (!c.load_weights.empty() || c.grads != GradsMode::Off))
@@ -238,6 +245,16 @@ Config parse_args(const std::vector<std::string>& args) {
     if (c.plots && !c.compare.empty()) throw Error("--plots: cannot be combined with --compare (it draws one run)");
     if (!c.explain_init.empty() && !c.compare.empty())
         throw Error("--explain-init: cannot be combined with --compare (it explains one initializer, then stops)");
+    if (c.stats && !c.compare.empty()) throw Error("--stats: cannot be combined with --compare (it measures one run)");
+    // --explain-init stops before any training: a flag about the run would silently do nothing
+    if (!c.explain_init.empty()) {
+        const char* run_flag = c.stats ? "--stats" : c.plots ? "--plots" : c.grads != GradsMode::Off ? "--grads"
+                               : !c.save_init.empty() ? "--save-init" : !c.save_weights.empty() ? "--save-weights"
+                               : !c.load_weights.empty() ? "--load-weights" : nullptr;
+        if (run_flag != nullptr)
+            throw Error(std::string("--explain-init: cannot be combined with ") + run_flag +
+                        " (it explains one initializer, then stops)");
+    }
     if (!c.load_weights.empty() && !init_flag.empty())
         throw Error(init_flag + ": cannot be combined with --load-weights (the weights come from its files)");
     if (c.init_value_set) {

@@ -6,6 +6,10 @@
 
 namespace wi {
 
+// The most weights and biases one network may have (--arch, or an experiment's --width): 256 MiB
+// of float32 per copy, refused before anything is allocated.
+constexpr long long kMaxParameters = 1LL << 26;
+
 enum class GradsMode { Off, Summary, Full };
 
 struct Config {

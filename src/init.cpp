@@ -29,14 +29,18 @@ WeightLaw uniform_law(double lo, double hi) {
 }
 WeightLaw constant_law(double v) { return {Kind::Constant, v, 0, 0, v, v}; }
 
-// std of N(mean, s) truncated to [a, b]
+// mean and std of N(mean, s) truncated to [a, b]. Phi has no resolution near 1, so an interval
+// right of the mean is computed as its mirror image left of it (as fill_trunc_normal samples it).
 WeightLaw trunc_law(double mean, double s, double a, double b) {
-    const double al = (a - mean) / s, be = (b - mean) / s;
+    const bool mirror = (a - mean) + (b - mean) > 0;
+    const double al = (mirror ? mean - b : a - mean) / s, be = (mirror ? mean - a : b - mean) / s;
     const double Z = normal_cdf(be) - normal_cdf(al);
     const double pa = std::exp(-al * al / 2) / std::sqrt(2 * M_PI), pb = std::exp(-be * be / 2) / std::sqrt(2 * M_PI);
     const double shift = (pa - pb) / Z;
     const double var = s * s * (1 + ((std::isfinite(al) ? al * pa : 0) - (std::isfinite(be) ? be * pb : 0)) / Z - shift * shift);
-    return {Kind::TruncatedNormal, mean, std::sqrt(var), s, a, b};
+    WeightLaw law{Kind::TruncatedNormal, mean, std::sqrt(var), s, a, b};
+    law.truncated_mean = mean + s * (mirror ? -shift : shift);
+    return law;
 }
 
 // ---- the laws, shared by fill and law so the two can never disagree ----
@@ -132,7 +136,7 @@ void fill_unusual(Tensor& W, Rng& rng, const InitSpec& s) {
     const double f = s.num("fraction"), huge = s.num("huge"), tiny = s.num("tiny");
     for (std::size_t i = 0; i < W.size(); ++i) {
         const bool heads = rng.uniform() < f;
-        W.data()[i] = static_cast<float>(rng.normal() * (heads ? huge : tiny));
+        W.data()[i] = to_float32(rng.normal() * (heads ? huge : tiny));
     }
 }
 

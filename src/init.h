@@ -26,6 +26,7 @@ struct WeightLaw {
     double std = 0.0;           // the standard deviation of the weights themselves
     double scale = 0.0;         // TruncatedNormal: the std before truncation
     double lo = 0.0, hi = 0.0;  // Uniform, TruncatedNormal: the bounds
+    double truncated_mean = 0.0;  // TruncatedNormal: the mean of the weights themselves
 };
 
 struct ParamSpec {

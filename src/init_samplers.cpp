@@ -1,6 +1,7 @@
 #include "init_samplers.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -9,12 +10,17 @@
 
 namespace wi {
 
+float to_float32(double x) {
+    if (std::fabs(x) > FLT_MAX) return x > 0 ? INFINITY : -INFINITY;
+    return static_cast<float>(x);
+}
+
 void fill_uniform(Tensor& t, Rng& rng, double lo, double hi) {
-    for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = static_cast<float>(rng.uniform(lo, hi));
+    for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = to_float32(rng.uniform(lo, hi));
 }
 
 void fill_normal(Tensor& t, Rng& rng, double mean, double std) {
-    for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = static_cast<float>(rng.normal(mean, std));
+    for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = to_float32(rng.normal(mean, std));
 }
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }

@@ -8,6 +8,10 @@
 
 namespace wi {
 
+// A draw rounded to float32; one beyond float32's range becomes +-inf (a plain cast would be
+// undefined there), which the trainer then reports as a non-finite parameter before training.
+float to_float32(double x);
+
 void fill_uniform(Tensor& t, Rng& rng, double lo, double hi);
 void fill_normal(Tensor& t, Rng& rng, double mean, double std);
 

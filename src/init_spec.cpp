@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 #include <sstream>
 
 #include "error.h"
@@ -88,6 +89,7 @@ InitSpec parse_init(const std::string& text, const std::string& flag) {
     if (rest.empty()) throw Error(flag + ": '" + text + "': nothing after ':' (parameters: " + param_names(init) + ")");
     std::stringstream ss(rest);
     std::string item;
+    std::set<std::string> given;  // a key given twice is a typo, not "the last one wins"
     while (std::getline(ss, item, ',')) {
         const std::size_t eq = item.find('=');
         if (eq == std::string::npos || eq == 0)
@@ -105,6 +107,7 @@ InitSpec parse_init(const std::string& text, const std::string& flag) {
             if (value.empty() || value.find('|') != std::string::npos || choices.find("|" + value + "|") == std::string::npos)
                 throw Error(flag + ": " + key + "='" + value + "' is not one of " + p->choices);
         }
+        if (!given.insert(key).second) throw Error(flag + ": '" + text + "' sets " + key + " twice");
         for (auto& kv : spec.values)
             if (kv.first == key) kv.second = value;
     }

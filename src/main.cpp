@@ -120,7 +120,9 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
         print_gradients(model, cfg.grads, stdout);
     }
     const std::vector<LayerStats> at_init = measure_layers(model, probe);
-    std::string stats_csv = stats_csv_header() + stats_csv_rows(at_init, cfg.init, "init");
+    const bool loaded = !cfg.load_weights.empty();  // then --init names nothing that ran
+    const std::string stats_label = loaded ? "loaded from " + cfg.load_weights : cfg.init;
+    std::string stats_csv = stats_csv_header() + stats_csv_rows(at_init, stats_label, "init");
     if (cfg.stats) std::fputs(stats_table(at_init, "at init", model.act).c_str(), stdout);
     std::fflush(stdout);  // what is known before a long evaluation or training is seen
 
@@ -129,12 +131,16 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
         opt.after_epoch = [&](int epoch, Mlp& m) {
             const std::vector<LayerStats> s = measure_layers(m, probe);
             std::fputs(stats_table(s, "after epoch " + std::to_string(epoch), m.act).c_str(), stdout);
-            stats_csv += stats_csv_rows(s, cfg.init, "epoch " + std::to_string(epoch));
+            stats_csv += stats_csv_rows(s, stats_label, "epoch " + std::to_string(epoch));
         };
     if (cfg.epochs == 0) {
         const EvalResult r = evaluate(model, data.test, setup.opt.backend);
         throw_if_interrupted();  // the evaluation stops early on a signal
-        std::printf("no training (--epochs 0); test set: loss %.3f and accuracy %.3f\n", r.loss, r.accuracy);
+        if (std::isfinite(r.loss))
+            std::printf("no training (--epochs 0); test set: loss %.3f and accuracy %.3f\n", r.loss, r.accuracy);
+        else  // an argmax of non-finite logits is no prediction: the accuracy is not a measurement
+            std::printf("no training (--epochs 0); test set: loss %s, accuracy not measured (the logits are not finite)\n",
+                        std::isnan(r.loss) ? "NaN" : "infinite");
     }
     const std::vector<LayerWeights> initial = cfg.plots ? capture_weights(model) : std::vector<LayerWeights>();
     const TrainReport report = train(model, data, opt, stdout);
@@ -149,12 +155,11 @@ int run_single(const Config& cfg, const MnistData& data, const Probe& probe) {
         });
     if (cfg.stats)
         log.attempt([&] {
-            const std::string path = join_path(cfg.out, "stats_" + file_label(cfg.init) + ".csv");
+            const std::string path = join_path(cfg.out, "stats_" + (loaded ? "loaded" : file_label(cfg.init)) + ".csv");
             write_file_atomic(path, stats_csv);
             std::printf("wrote %s\n", path.c_str());
         });
     if (cfg.plots) {
-        const bool loaded = !cfg.load_weights.empty();
         write_run_figures(cfg, loaded ? "loaded from " + cfg.load_weights : cfg.init, loaded ? "loaded" : file_label(cfg.init),
                           loaded ? nullptr : &setup.spec, initial, report, stdout, log, seen);
     }

@@ -68,7 +68,7 @@ void check_run_outputs(const Config& cfg) {
     }
     if (to_out) {
         Target t{cfg.out, "--out", {}, 0};
-        const std::string label = file_label(cfg.init);
+        const std::string label = cfg.load_weights.empty() ? file_label(cfg.init) : "loaded";
         if (!cfg.compare.empty()) {
             t.files.push_back("compare.csv");
             t.bytes += 100 * (1 + cfg.compare.size() * static_cast<unsigned long long>(cfg.epochs));
@@ -78,9 +78,8 @@ void check_run_outputs(const Config& cfg) {
                 t.bytes += 100 * (1 + layers * (1 + static_cast<unsigned long long>(cfg.epochs)));
             }
             if (cfg.plots) {
-                const std::string figure_label = cfg.load_weights.empty() ? label : "loaded";
-                t.files.push_back("training_" + figure_label + ".png");
-                t.files.push_back("weights_" + figure_label + ".png");
+                t.files.push_back("training_" + label + ".png");
+                t.files.push_back("weights_" + label + ".png");
                 t.bytes += 2 * kFigureBytes;
             }
         }

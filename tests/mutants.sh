@@ -106,7 +106,16 @@ failed_output_uncounted @@ src/outputs.cpp @@     } catch (const std::exception&
 epoch_flush_unchecked @@ src/train/trainer.cpp @@ if (opt.print && !flush_output(out)) stop = true; @@ if (opt.print) flush_output(out); @@ outputs/standard_output_write_errors
 long_labels_unshortened @@ src/preflight.cpp @@ kMaxLabel = 80; @@ kMaxLabel = 800; @@ outputs/long_init_specs_get_short_distinct_file_names
 directory_target_unchecked @@ src/fsutil.cpp @@     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) @@     if (false) @@ outputs/targets_are_checked_before_training
-compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@         if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;  // after a signal no run starts\n        Mlp m = build_model(setups[i], probe, &r.lsuv);\n        if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;\n @@         Mlp m = build_model(setups[i], probe, &r.lsuv);\n @@ interrupts/compare_starts_no_run_after_a_signal
+compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if (const int sig = interrupt_signal()) {  // asked to stop @@ if (const int sig = 0 * interrupt_signal()) {  // asked to stop @@ interrupts/compare_starts_no_run_after_a_signal
+compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if ((r.report.interrupted_by = interrupt_signal()) != 0) {  // LSUV cut short @@ if (false) {  // LSUV cut short @@ interrupts/compare_starts_no_run_after_a_signal
+# numbers of the statistics, explanations and the compare outputs; specs and limits
+grad_ratio_nan_as_zero @@ src/train/layer_stats.cpp @@ ? s.grad_norm / last_norm : NAN; @@ ? s.grad_norm / last_norm : 0.0; @@ hunt_cli/grad_ratio_to_a_nan_norm_is_not_zero
+unmeasured_saturation_as_zero @@ src/train/layer_stats.cpp @@ s.saturated = s.dead = NAN; @@ s.saturated = s.dead = 0; @@ hunt_cli/unmeasured_layer_statistics_are_marked
+compare_label_cut @@ src/train/compare.cpp @@ csv += "\"" + r.label + "\"" + line; @@ csv += "\"" + r.label.substr(0, 500) + "\"" + line; @@ hunt_cli/long_labels_stay_whole_in_compare_outputs
+truncated_mean_unmirrored @@ src/init.cpp @@ const bool mirror = (a - mean) + (b - mean) > 0; @@ const bool mirror = false; @@ hunt_cli/truncated_law_in_either_tail
+nan_loss_accuracy_printed @@ src/main.cpp @@ if (std::isfinite(r.loss)) @@ if (true) @@ hunt_cli/evaluation_of_overflowing_weights_is_not_an_accuracy
+spec_key_twice_accepted @@ src/init_spec.cpp @@ if (!given.insert(key).second) @@ if (given.insert(key).second && false) @@ hunt_cli/init_spec_key_given_twice_is_refused
+experiment_width_unlimited @@ src/experiment/run.cpp @@ if (parameters > kMaxParameters) @@ if (parameters > 2 * kMaxParameters) @@ hunt_cli/experiment_width_obeys_the_parameter_limit
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

@@ -13,6 +13,7 @@
 
 #include "../cli.h"
 #include "../data/idx.h"
+#include "../error.h"
 #include "../fsutil.h"
 #include "../interrupt.h"
 #include "../nn/cross_entropy.h"
@@ -94,6 +95,15 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     const Experiment& e = find_experiment(cfg.experiment);
     ExperimentSizes sizes = cfg.quick ? e.quick : e.full;
     if (cfg.width > 0) sizes.width = cfg.width;
+    for (int depth : sizes.depths) {  // the --arch limit holds here too, before any data is loaded
+        const std::vector<int> arch = experiment_arch(depth, sizes.width);
+        long long parameters = 0;
+        for (std::size_t l = 1; l < arch.size(); ++l) parameters += (arch[l - 1] + 1LL) * arch[l];
+        if (parameters > kMaxParameters)
+            throw Error(strf("--width: %d makes the %d-layer networks of `wi experiment %s%s` %lld parameters, over "
+                             "the limit of %lld", sizes.width, depth, e.name, cfg.quick ? " --quick" : "", parameters,
+                             kMaxParameters));
+    }
     ensure_writable_dir(cfg.out, "--out");
     const Backend backend = Backend::choose(cfg.kernel);
 

@@ -28,9 +28,16 @@ std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const Mn
         const auto start = std::chrono::steady_clock::now();
         RunResult& r = results[i];
         r.label = setups[i].label;
-        if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;  // after a signal no run starts
+        if (const int sig = interrupt_signal()) {  // asked to stop: a run not yet begun is not begun (not measured either)
+            r.report.interrupted_by = sig;
+            r.diagnosis = {"not run (stopped by a signal before it began)"};
+            continue;
+        }
         Mlp m = build_model(setups[i], probe, &r.lsuv);
-        if ((r.report.interrupted_by = interrupt_signal()) != 0) continue;
+        if ((r.report.interrupted_by = interrupt_signal()) != 0) {  // LSUV cut short: the same
+            r.diagnosis = {"not run (stopped by a signal before it began)"};
+            continue;
+        }
         r.at_init = measure_layers(m, probe);
         TrainOptions opt = setups[i].opt;
         opt.print = false;
@@ -47,14 +54,17 @@ std::string compare_table(const std::vector<RunResult>& results) {
     std::size_t width = 4;
     for (const RunResult& r : results) width = std::max(width, r.label.size());
     char line[512];
-    std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8s\n", static_cast<int>(width), "init", "train loss",
-                  "train acc", "test acc", "80% test at", "diverged at", "seconds");
-    std::string t = line;
+    std::snprintf(line, sizeof line, " %11s %10s %9s %13s %13s %8s\n", "train loss", "train acc", "test acc",
+                  "80% test at", "diverged at", "seconds");
+    std::string t = "init" + std::string(width - 4, ' ') + line;
     for (const RunResult& r : results) {
         const TrainReport& rep = r.report;
         const EpochStats* last = rep.epochs.empty() ? nullptr : &rep.epochs.back();
         const long reached = rep.first_step_reaching(kMilestoneAccuracy);
-        const std::string at80 = !r.trained ? "-" : reached < 0 ? "never" : "step " + std::to_string(reached);
+        // "never": measured and not reached, or diverged first; "-": never measured (--epochs 0, an early stop)
+        bool measured = !rep.test_curve.empty() || rep.diverged;
+        for (const EpochStats& e : rep.epochs) measured = measured || e.tested;
+        const std::string at80 = reached >= 0 ? "step " + std::to_string(reached) : measured ? "never" : "-";
         const std::string div = rep.diverged         ? "step " + std::to_string(rep.diverged_step)
                                 : !r.trained         ? "not started"
                                 : rep.interrupted_by ? "stopped " + std::to_string(rep.interrupted_step)
@@ -68,9 +78,11 @@ std::string compare_table(const std::vector<RunResult>& results) {
         }
         char seconds[32] = "-";
         if (r.trained) std::snprintf(seconds, sizeof seconds, "%.2f", r.seconds);
-        std::snprintf(line, sizeof line, "%-*s %11s %10s %9s %13s %13s %8s\n", static_cast<int>(width),
-                      r.label.c_str(), train_loss, train_acc, test_acc, at80.c_str(), div.c_str(), seconds);
-        t += line;
+        std::string label = r.label;  // a spec of any length: padded here, not cut by the buffer
+        label.resize(width, ' ');
+        std::snprintf(line, sizeof line, " %11s %10s %9s %13s %13s %8s\n", train_loss, train_acc, test_acc,
+                      at80.c_str(), div.c_str(), seconds);
+        t += label + line;
     }
     return t;
 }
@@ -81,11 +93,11 @@ std::string compare_csv(const std::vector<RunResult>& results) {
     for (const RunResult& r : results)
         for (const EpochStats& e : r.report.epochs) {
             // an epoch whose test set was never evaluated has empty test fields
-            std::snprintf(line, sizeof line, "\"%s\",%d,%d,%.6g,%.6g,%s,%s,%ld\n", r.label.c_str(), e.epoch, e.steps,
-                          e.loss, e.accuracy, e.tested ? std::to_string(e.test.loss).c_str() : "",
+            std::snprintf(line, sizeof line, ",%d,%d,%.6g,%.6g,%s,%s,%ld\n", e.epoch, e.steps, e.loss, e.accuracy,
+                          e.tested ? std::to_string(e.test.loss).c_str() : "",
                           e.tested ? std::to_string(e.test.accuracy).c_str() : "",
                           r.report.diverged ? r.report.diverged_step : -1L);
-            csv += line;
+            csv += "\"" + r.label + "\"" + line;  // the label whole, whatever its length
         }
     return csv;
 }

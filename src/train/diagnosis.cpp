@@ -20,6 +20,13 @@ std::vector<std::string> diagnose(const std::vector<LayerStats>& at_init, const 
     std::vector<std::string> lines;
     const int last = static_cast<int>(at_init.size());
     const char* act_name = activation_name(act);
+    for (const LayerStats& s : at_init)
+        if (!std::isfinite(s.z_std)) {  // the first layer whose outputs overflow: every later number follows from it
+            lines.push_back(strf("non-finite: layer %d's pre-activations are %s at init (the weights or their sums "
+                                 "overflow float32)",
+                                 s.layer, std::isnan(s.z_std) ? "NaN" : "infinite"));
+            break;
+        }
     for (const LayerStats& s : at_init) {
         // symmetry: identical units that also get identical gradients stay identical forever
         if (s.units > 1 && s.distinct_units < s.units && s.distinct_grads < s.units)

@@ -37,7 +37,11 @@ std::string explain_init(const RunSetup& setup, const Probe& probe) {
     out += line;
     double a2 = probe.input_mean_square;  // E[a^2] feeding the layer
     bool zero_mean = true;
-    const double gain = spec_gain(setup.spec);
+    // the gain column: only an initializer with a gain (or a nonlinearity giving one) has one
+    char gain[32] = "-";
+    for (const auto& kv : setup.spec.values)
+        if (kv.first == "gain" || kv.first == "nonlinearity")
+            std::snprintf(gain, sizeof gain, "%.4g", spec_gain(setup.spec));
     for (std::size_t l = 0; l < m.layers.size(); ++l) {
         const Layer& L = m.layers[l];
         WeightLaw law = weight_law(setup.spec, L.in, L.out);
@@ -63,12 +67,14 @@ std::string explain_init(const RunSetup& setup, const Probe& probe) {
         double b2 = 0;
         for (std::size_t i = 0; i < L.b.size(); ++i) b2 += static_cast<double>(L.b.data()[i]) * L.b.data()[i];
         b2 /= L.b.size();
-        zero_mean = zero_mean && law.mean == 0.0;
-        const double z2 = L.in * (law.std * law.std + law.mean * law.mean) * a2 + b2;
+        // the weights' own mean: a truncated normal's is not the mean before truncation
+        const double mean = law.kind == WeightLaw::Kind::TruncatedNormal ? law.truncated_mean : law.mean;
+        zero_mean = zero_mean && mean == 0.0;
+        const double z2 = L.in * (law.std * law.std + mean * mean) * a2 + b2;
         char expected[32] = "n/a (data)";
         if (!setup.spec.init->needs_data) std::snprintf(expected, sizeof expected, "%.4g%s", std::sqrt(z2), zero_mean ? "" : "*");
-        std::snprintf(line, sizeof line, "  fc%-3zu %7d %7d %7.4g  %-16s %9.4g %9.4g %9s  %14s %14.4g\n", l + 1, L.in,
-                      L.out, gain, kind, law.mean, law.std, bound, expected, measured[l].z_std);
+        std::snprintf(line, sizeof line, "  fc%-3zu %7d %7d %7s  %-16s %9.4g %9.4g %9s  %14s %14.4g\n", l + 1, L.in,
+                      L.out, gain, kind, mean, law.std, bound, expected, measured[l].z_std);
         out += line;
         a2 = activation_mean_square(setup.act, z2);
     }

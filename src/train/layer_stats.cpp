@@ -7,6 +7,7 @@
 
 #include "../data/idx.h"
 #include "../nn/cross_entropy.h"
+#include "../strf.h"
 
 namespace wi {
 
@@ -68,6 +69,7 @@ std::vector<LayerStats> measure_layers(Mlp& m, const Probe& probe) {
         double w_mean;
         mean_std(layer.W.data(), layer.W.size(), w_mean, s.w_std);
         const bool hidden = l + 1 < L;
+        s.saturated = s.dead = NAN;  // measured below only where the activation has that state
         if (hidden && (m.act == Activation::Sigmoid || m.act == Activation::Tanh)) {
             std::size_t sat = 0;
             for (std::size_t i = 0; i < n; ++i) sat += std::abs(z[i]) > kSaturatedZ;
@@ -91,7 +93,9 @@ std::vector<LayerStats> measure_layers(Mlp& m, const Probe& probe) {
         s.distinct_units = distinct_rows(layer.W, layer.b);
         s.distinct_grads = distinct_rows(layer.dW, layer.db);
     }
-    for (LayerStats& s : out) s.grad_ratio = out.back().grad_norm > 0 ? s.grad_norm / out.back().grad_norm : 0.0;
+    // a ratio to a zero or non-finite norm is no measurement: NaN, never a made-up 0
+    const double last_norm = out.back().grad_norm;
+    for (LayerStats& s : out) s.grad_ratio = last_norm > 0 && std::isfinite(last_norm) ? s.grad_norm / last_norm : NAN;
     return out;
 }
 
@@ -104,9 +108,12 @@ std::string stats_table(const std::vector<LayerStats>& stats, const std::string&
     t += line;
     for (const LayerStats& s : stats) {
         const double frac = act == Activation::Relu ? s.dead : s.saturated;
-        std::snprintf(line, sizeof line, "  fc%-3d %10.3g %10.3g %10.3g %10.3g %8.1f%% %5d/%-3d %10.3g %11.3g %9.3g\n",
-                      s.layer, s.z_mean, s.z_std, s.a_mean, s.a_std, 100 * frac, s.distinct_units, s.units, s.w_std,
-                      s.grad_norm, s.grad_ratio);
+        char frac_text[32] = "-", ratio_text[32] = "-";  // "-": not measured (no such state, no reference norm)
+        if (!std::isnan(frac)) std::snprintf(frac_text, sizeof frac_text, "%.1f%%", 100 * frac);
+        if (!std::isnan(s.grad_ratio)) std::snprintf(ratio_text, sizeof ratio_text, "%.3g", s.grad_ratio);
+        std::snprintf(line, sizeof line, "  fc%-3d %10.3g %10.3g %10.3g %10.3g %9s %5d/%-3d %10.3g %11.3g %9s\n",
+                      s.layer, s.z_mean, s.z_std, s.a_mean, s.a_std, frac_text, s.distinct_units, s.units, s.w_std,
+                      s.grad_norm, ratio_text);
         t += line;
     }
     return t;
@@ -119,11 +126,13 @@ std::string stats_csv_header() {
 std::string stats_csv_rows(const std::vector<LayerStats>& stats, const std::string& init, const std::string& when) {
     std::string rows;
     char line[512];
+    // an unmeasured value is an empty field; the init spec (commas, any length) is quoted
+    auto field = [](double v) { return std::isnan(v) ? std::string() : strf("%.6g", v); };
     for (const LayerStats& s : stats) {
-        std::snprintf(line, sizeof line, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d\n", init.c_str(),
-                      when.c_str(), s.layer, s.z_mean, s.z_std, s.a_mean, s.a_std, s.saturated, s.dead, s.w_std,
-                      s.grad_norm, s.grad_ratio, s.distinct_units, s.units);
-        rows += line;
+        std::snprintf(line, sizeof line, ",%s,%d,%.6g,%.6g,%.6g,%.6g,%s,%s,%.6g,%.6g,%s,%d,%d\n", when.c_str(), s.layer,
+                      s.z_mean, s.z_std, s.a_mean, s.a_std, field(s.saturated).c_str(), field(s.dead).c_str(), s.w_std,
+                      s.grad_norm, field(s.grad_ratio).c_str(), s.distinct_units, s.units);
+        rows += "\"" + init + "\"" + line;
     }
     return rows;
 }

@@ -26,11 +26,12 @@ struct LayerStats {
     int units = 0;
     double z_mean = 0, z_std = 0;     // pre-activation z = a_prev W^T + b
     double a_mean = 0, a_std = 0;     // activation f(z); the logits themselves for the last layer
+    // measure_layers leaves NaN where a value is not measured (another activation, the output layer)
     double saturated = 0;             // sigmoid/tanh: fraction of (image, unit) pairs with |z| > 4
     double dead = 0;                  // relu: fraction of units that output 0 for every probe image
     double w_std = 0;
     double grad_norm = 0;             // || [dW db] ||_F of the mean loss on the probe batch
-    double grad_ratio = 0;            // grad_norm / the last layer's
+    double grad_ratio = 0;            // grad_norm / the last layer's (NaN if that norm is 0 or not finite)
     double dz_std = 0;                // std of dL/dz over the probe: the back-propagated gradient
     int distinct_units = 0;           // bitwise-distinct rows of [W | b]
     int distinct_grads = 0;           // bitwise-distinct rows of [dW | db]
