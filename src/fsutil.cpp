@@ -39,8 +39,14 @@ void make_dirs(const std::string& dir) {
         pos = dir.find('/', pos + 1);
         partial = dir.substr(0, pos);
         if (partial.empty() || is_dir(partial)) continue;
-        if (::mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST)
-            throw Error(dir + ": cannot create directory (" + std::strerror(errno) + ")");
+        if (::mkdir(partial.c_str(), 0777) == 0) continue;
+        if (errno != EEXIST) throw Error(dir + ": cannot create directory (" + std::strerror(errno) + ")");
+        if (is_dir(partial)) continue;  // made by someone else meanwhile
+        // The name is taken by something else: say what, naming that part of the path.
+        struct stat st;
+        if (::lstat(partial.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && ::stat(partial.c_str(), &st) != 0)
+            throw Error(partial + ": a symbolic link to a missing directory");
+        throw Error(partial + ": exists and is not a directory");
     }
     if (!is_dir(dir)) throw Error(dir + ": exists and is not a directory");
 }
