@@ -56,6 +56,36 @@ void save_small_model(const std::string& dir) {
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
 }
 
+// stderr of `wi plot sigmoid-grad --out out_dir` with WI_FONT=font, run as the user "nobody"
+// when as_nobody (root reads any file); "setuid failed" when that cannot be done.
+std::string font_warning(const std::string& font, const std::string& out_dir, bool as_nobody) {
+    int fds[2];
+    if (pipe(fds) != 0) return "pipe failed";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        if (as_nobody && (setgid(65534) != 0 || setuid(65534) != 0)) {
+            (void)!write(fds[1], "setuid failed", 13);
+            _exit(0);
+        }
+        dup2(fds[1], 2);
+        const int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        setenv("WI_FONT", font.c_str(), 1);
+        const std::string bin = wi_binary();
+        execl(bin.c_str(), bin.c_str(), "plot", "sigmoid-grad", "--out", out_dir.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(fds[1]);
+    std::string msg;
+    char buf[512];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) msg.append(buf, static_cast<std::size_t>(n));
+    close(fds[0]);
+    waitpid(pid, nullptr, 0);
+    return msg;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(hunt_io)
@@ -162,6 +192,34 @@ BOOST_AUTO_TEST_CASE(dangling_link_as_output_dir_says_so) {
     BOOST_CHECK_EQUAL(mid.status, 2);
     BOOST_CHECK_MESSAGE(contains(mid.err, "--out: " + (t / "file") + ": exists and is not a directory"), mid.err);
     BOOST_CHECK_EQUAL(count_files(t.path()), 2);  // nothing was created
+}
+
+// WI_FONT naming something that is not a readable font file says what it is: a FIFO (never
+// opened blocking), a device, a file the user may not read - not "no such file", nor "0 bytes".
+BOOST_AUTO_TEST_CASE(unusable_font_file_names_the_problem) {
+    TempDir t;
+    chmod(t.path().c_str(), 0755);
+    const std::string out = t / "out";
+    BOOST_REQUIRE_EQUAL(mkdir(out.c_str(), 0777), 0);
+    chmod(out.c_str(), 0777);
+    const std::string fifo = t / "font.ttf";
+    BOOST_REQUIRE_EQUAL(mkfifo(fifo.c_str(), 0644), 0);
+    const std::string f = font_warning(fifo, out, false);
+    BOOST_CHECK_MESSAGE(contains(f, "font " + fifo + ": not a regular file: it is a FIFO (named pipe); the figures use the built-in font"), f);
+    const std::string z = font_warning("/dev/zero", out, false);
+    BOOST_CHECK_MESSAGE(contains(z, "font /dev/zero: not a regular file: it is a character device;"), z);
+    const std::string missing = font_warning(t / "missing.ttf", out, false);
+    BOOST_CHECK_MESSAGE(contains(missing, "missing.ttf: no such file; the figures use the built-in font"), missing);
+    const std::string locked = t / "locked.ttf";
+    write_file(locked, read_file("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf") + "");
+    chmod(locked.c_str(), 0);
+    const std::string p = font_warning(locked, out, geteuid() == 0);
+    if (p == "setuid failed") {
+        std::printf("skipped: hunt_io/unusable_font_file_names_the_problem (permission part): cannot become nobody\n");
+    } else {
+        BOOST_CHECK_MESSAGE(contains(p, "font " + locked + ": permission denied; the figures use the built-in font"), p);
+    }
+    BOOST_CHECK_EQUAL(count_files(out), 1);  // the figure, in the built-in font each time
 }
 
 BOOST_AUTO_TEST_SUITE_END()
