@@ -122,10 +122,11 @@ void check_output_file(const std::string& path, const std::string& what) {
         throw Error(what + ": " + path + " is a directory, not a file");
 }
 
-void check_free_space(const std::string& dir, unsigned long long bytes, const std::string& what) {
+void check_free_space(const std::string& dir, unsigned long long bytes, std::size_t files, const std::string& what) {
     struct statvfs fs;
     if (::statvfs(dir.c_str(), &fs) != 0) return;  // cannot tell: the writes themselves will say
     const unsigned long long avail = static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+    bytes += files * static_cast<unsigned long long>(fs.f_frsize);  // each file's last block is whole
     if (avail < bytes)
         throw Error(what + ": " + dir + ": not enough free space (at least " + std::to_string((bytes + 1023) / 1024) +
                     " KiB to write, " + std::to_string(avail / 1024) + " KiB free)");

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -220,6 +221,26 @@ BOOST_AUTO_TEST_CASE(unusable_font_file_names_the_problem) {
         BOOST_CHECK_MESSAGE(contains(p, "font " + locked + ": permission denied; the figures use the built-in font"), p);
     }
     BOOST_CHECK_EQUAL(count_files(out), 1);  // the figure, in the built-in font each time
+}
+
+// The free-space check counts whole blocks: a model whose bytes fit but whose files do not
+// (a tmpfs of 32 KiB: fc1.weight.npy takes 8 pages, fc1.bias.npy one more) is refused before
+// training, instead of being half saved after it.
+BOOST_AUTO_TEST_CASE(free_space_check_counts_whole_blocks) {
+    TempDir t;
+    const std::string fs = t / "fs";
+    BOOST_REQUIRE_EQUAL(mkdir(fs.c_str(), 0755), 0);
+    if (mount("tmpfs", fs.c_str(), "tmpfs", 0, "size=32k") != 0) {
+        std::printf("skipped: hunt_io/free_space_check_counts_whole_blocks: cannot mount a tmpfs here (needs root)\n");
+        return;
+    }
+    const RunResult r = run_wi("-q --epochs 1 --arch 784,10 --data '" + sample_dir() + "' --save-weights '" + fs + "/w'");
+    const int in_folder = count_files(fs + "/w");
+    umount(fs.c_str());
+    BOOST_CHECK_EQUAL(r.status, 2);
+    BOOST_CHECK_MESSAGE(contains(r.err, "--save-weights: " + fs + "/w: not enough free space"), r.err);
+    BOOST_CHECK_MESSAGE(!contains(r.out, "Epoch"), r.out);
+    BOOST_CHECK_EQUAL(in_folder, 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
