@@ -28,6 +28,10 @@ std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const Mn
         const auto start = std::chrono::steady_clock::now();
         RunResult& r = results[i];
         r.label = setups[i].label;
+        if (const int sig = interrupt_signal()) {  // asked to stop before this run began: it is not started
+            r.report.interrupted_by = sig;
+            continue;
+        }
         Mlp m = build_model(setups[i], probe, &r.lsuv);
         r.at_init = measure_layers(m, probe);
         TrainOptions opt = setups[i].opt;
