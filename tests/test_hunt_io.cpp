@@ -243,4 +243,18 @@ BOOST_AUTO_TEST_CASE(free_space_check_counts_whole_blocks) {
     BOOST_CHECK_EQUAL(in_folder, 0);
 }
 
+// A raw IDX file and its .gz side by side: the raw one is read, and a note says so, so that a
+// stale copy of either is not a silent surprise.
+BOOST_AUTO_TEST_CASE(raw_and_gz_side_by_side_says_which_is_read) {
+    TempDir t;
+    const std::string copy = "cp '" + sample_dir() + "'/* '" + t.path() + "/' && gzip -dk '" + t.path() +
+                             "/train-labels-idx1-ubyte.gz'";
+    BOOST_REQUIRE_EQUAL(std::system(copy.c_str()), 0);
+    const RunResult r = run_wi("--epochs 0 --arch 784,10 --data '" + t.path() + "'");
+    BOOST_CHECK_EQUAL(r.status, 0);
+    const std::string raw = t / "train-labels-idx1-ubyte";
+    BOOST_CHECK_MESSAGE(contains(r.err, "wi: note: " + raw + " and " + raw + ".gz are both there; reading " + raw), r.err);
+    BOOST_CHECK_MESSAGE(!contains(r.err, "train-images"), r.err);  // only where both are there
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -95,6 +95,10 @@ Dataset load_split(const std::string& dir, const std::string& prefix) {
     if (ipath.empty()) missing = join_path(dir, images_name(prefix)) + "[.gz]";
     if (lpath.empty()) missing += (missing.empty() ? "" : ", ") + join_path(dir, labels_name(prefix)) + "[.gz]";
     if (!missing.empty()) throw Error(missing + ": no such file");
+    for (const std::string& path : {ipath, lpath})
+        if (path_exists(path + ".gz"))  // path is the raw file: find_file tries it first
+            std::fprintf(stderr, "wi: note: %s and %s.gz are both there; reading %s\n", path.c_str(), path.c_str(),
+                         path.c_str());
     IdxPair pair = read_idx_pair(ipath, lpath);
     Dataset d;
     d.count = pair.images.count;
