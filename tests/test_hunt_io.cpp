@@ -257,4 +257,37 @@ BOOST_AUTO_TEST_CASE(raw_and_gz_side_by_side_says_which_is_read) {
     BOOST_CHECK_MESSAGE(!contains(r.err, "train-images"), r.err);  // only where both are there
 }
 
+// `nohup wi ...` starts wi with SIGHUP ignored: a closed terminal must not stop the run (it
+// used to, with status 129). SIGTERM still stops it.
+BOOST_AUTO_TEST_CASE(nohup_keeps_sighup_ignored) {
+    TempDir t;
+    const std::string out_path = t / "stdout";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGHUP, SIG_IGN);
+        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(out, 1);
+        dup2(null, 2);
+        const std::string bin = wi_binary(), data = sample_dir();
+        execl(bin.c_str(), bin.c_str(), "--epochs", "1000", "--arch", "784,10", "-q", "--stats", "--out", t.path().c_str(),
+              "--data", data.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    const auto start = Clock::now();
+    while (!contains(read_file(out_path), "after epoch 1") && Clock::now() - start < std::chrono::seconds(60))
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    kill(pid, SIGHUP);
+    const int after_hup = wait_for(pid, 2);
+    if (after_hup == -2) kill(pid, SIGTERM);
+    const int status = after_hup == -2 ? wait_for(pid, 30) : after_hup;
+    if (status == -2) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+    }
+    BOOST_CHECK_MESSAGE(after_hup == -2, "SIGHUP ended a run started with it ignored: status " + std::to_string(after_hup));
+    BOOST_CHECK_EQUAL(status, 128 + SIGTERM);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
