@@ -30,9 +30,9 @@ std::string shape_text(const std::vector<int>& shape) {
     return s + ")";
 }
 
-// The whole file, refused if it is longer than max_bytes (before it is read). A longer file is
-// only read as far as its header (at most head_bytes), so that what is wrong with it (a float64
-// array, another shape) is said rather than just its size: then *longer is its size, else 0.
+// The whole file if it holds at most max_bytes. A longer one is read only as far as its header
+// could reach (head_bytes), never in full, and *longer is its size (else 0): what is wrong with
+// it (a float64 array, another shape) can then be said rather than just its size.
 std::string read_bounded(const std::string& path, std::uint64_t max_bytes, std::size_t head_bytes,
                          std::uint64_t* longer) {
     InputFile f(path);
@@ -82,7 +82,7 @@ void write_npy(const std::string& path, const Tensor& t, const std::vector<int>&
 
 void read_npy(const std::string& path, Tensor& t, const std::vector<int>& expected_shape) {
     // No valid file for the expected shape is longer than the largest header plus the data, so
-    // a longer one is refused before it is read (and before memory is allocated for it).
+    // of a longer one only the header is read (and no memory is allocated for the rest).
     const std::uint64_t max_bytes = kMaxPreamble + kNpyMaxHeader + std::uint64_t(t.size()) * sizeof(float);
     std::uint64_t longer = 0;
     const std::string bytes = read_bounded(path, max_bytes, kMaxPreamble + kNpyMaxHeader, &longer);
