@@ -30,6 +30,7 @@ std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const Mn
         r.label = setups[i].label;
         if (const int sig = interrupt_signal()) {  // asked to stop before this run began: it is not started
             r.report.interrupted_by = sig;
+            r.diagnosis = {"not measured (the run was not started before the signal)"};
             continue;
         }
         Mlp m = build_model(setups[i], probe, &r.lsuv);
