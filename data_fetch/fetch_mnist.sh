@@ -42,6 +42,16 @@ download() {  # url output
 }
 
 mkdir -p "$dest" || { echo "fetch_mnist: cannot create $dest" >&2; exit 1; }
+# A signal stops the download and leaves no temporary file (nor an empty folder) behind.
+tmp=""
+stop() {
+  [ -n "$tmp" ] && rm -f "$tmp"
+  rmdir "$dest" 2>/dev/null
+  exit $((128 + $1))
+}
+trap 'stop 1' HUP
+trap 'stop 2' INT
+trap 'stop 15' TERM
 status=0
 for entry in "${files[@]}"; do
   name=${entry% *}
@@ -68,6 +78,7 @@ for entry in "${files[@]}"; do
       fi
     fi
     rm -f "$tmp"
+    tmp=""
     [ $ok = 1 ] && break
   done
   if [ $ok = 1 ]; then

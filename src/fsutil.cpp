@@ -39,8 +39,14 @@ void make_dirs(const std::string& dir) {
         pos = dir.find('/', pos + 1);
         partial = dir.substr(0, pos);
         if (partial.empty() || is_dir(partial)) continue;
-        if (::mkdir(partial.c_str(), 0777) != 0 && errno != EEXIST)
-            throw Error(dir + ": cannot create directory (" + std::strerror(errno) + ")");
+        if (::mkdir(partial.c_str(), 0777) == 0) continue;
+        if (errno != EEXIST) throw Error(dir + ": cannot create directory (" + std::strerror(errno) + ")");
+        if (is_dir(partial)) continue;  // made by someone else meanwhile
+        // The name is taken by something else: say what, naming that part of the path.
+        struct stat st;
+        if (::lstat(partial.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && ::stat(partial.c_str(), &st) != 0)
+            throw Error(partial + ": a symbolic link to a missing directory");
+        throw Error(partial + ": exists and is not a directory");
     }
     if (!is_dir(dir)) throw Error(dir + ": exists and is not a directory");
 }
@@ -116,10 +122,11 @@ void check_output_file(const std::string& path, const std::string& what) {
         throw Error(what + ": " + path + " is a directory, not a file");
 }
 
-void check_free_space(const std::string& dir, unsigned long long bytes, const std::string& what) {
+void check_free_space(const std::string& dir, unsigned long long bytes, std::size_t files, const std::string& what) {
     struct statvfs fs;
     if (::statvfs(dir.c_str(), &fs) != 0) return;  // cannot tell: the writes themselves will say
     const unsigned long long avail = static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+    bytes += files * static_cast<unsigned long long>(fs.f_frsize);  // each file's last block is whole
     if (avail < bytes)
         throw Error(what + ": " + dir + ": not enough free space (at least " + std::to_string((bytes + 1023) / 1024) +
                     " KiB to write, " + std::to_string(avail / 1024) + " KiB free)");

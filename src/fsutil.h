@@ -30,8 +30,9 @@ std::string join_path(const std::string& dir, const std::string& name);
 // directory (the temporary name included) or a directory in the way.
 void check_output_file(const std::string& path, const std::string& what);
 
-// Refuses a directory whose file system has less than bytes free (silent when it cannot tell).
-void check_free_space(const std::string& dir, unsigned long long bytes, const std::string& what);
+// Refuses a directory whose file system cannot hold bytes in that many files, each of which
+// may take up to a block more than its bytes (silent when it cannot tell).
+void check_free_space(const std::string& dir, unsigned long long bytes, std::size_t files, const std::string& what);
 
 // Whether a and b name the same existing directory, however spelt ("d", "d/", "./d", a link).
 bool same_directory(const std::string& a, const std::string& b);

@@ -20,7 +20,10 @@ void install_interrupt_handlers() {
     sa.sa_flags = SA_RESTART;  // blocking reads and writes carry on; the trainer checks the flag
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
-    sigaction(SIGHUP, &sa, nullptr);  // a closed terminal: stop as for SIGTERM
+    // A closed terminal: stop as for SIGTERM - unless wi was started with SIGHUP ignored
+    // (`nohup wi ...`), which asks for the run to outlive the terminal.
+    struct sigaction old {};
+    if (sigaction(SIGHUP, nullptr, &old) != 0 || old.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr);
 }
 
 int interrupt_signal() { return g_signal; }

@@ -10,7 +10,7 @@
 
 namespace wi {
 
-void install_interrupt_handlers();  // SIGINT, SIGTERM and SIGHUP
+void install_interrupt_handlers();  // SIGINT, SIGTERM and SIGHUP (left ignored if it was: nohup)
 
 // The signal that asked us to stop, or 0. Cheap enough to read at every step.
 int interrupt_signal();

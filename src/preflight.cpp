@@ -98,8 +98,10 @@ void check_run_outputs(const Config& cfg) {
             fs.what = t.what;
         }
         fs.bytes += t.bytes;
+        fs.files.insert(fs.files.end(), t.files.begin(), t.files.end());
     }
-    for (const auto& entry : need) check_free_space(entry.second.dir, entry.second.bytes, entry.second.what);
+    for (const auto& entry : need)
+        check_free_space(entry.second.dir, entry.second.bytes, entry.second.files.size(), entry.second.what);
 }
 
 }  // namespace wi

@@ -116,6 +116,13 @@ truncated_mean_unmirrored @@ src/init.cpp @@ const bool mirror = (a - mean) + (b
 nan_loss_accuracy_printed @@ src/main.cpp @@ if (std::isfinite(r.loss)) @@ if (true) @@ hunt_cli/evaluation_of_overflowing_weights_is_not_an_accuracy
 spec_key_twice_accepted @@ src/init_spec.cpp @@ if (!given.insert(key).second) @@ if (given.insert(key).second && false) @@ hunt_cli/init_spec_key_given_twice_is_refused
 experiment_width_unlimited @@ src/experiment/run.cpp @@ if (parameters > kMaxParameters) @@ if (parameters > 2 * kMaxParameters) @@ hunt_cli/experiment_width_obeys_the_parameter_limit
+# input and output paths, fonts, signals under nohup
+free_space_by_bytes_only @@ src/fsutil.cpp @@ bytes += files * static_cast<unsigned long long>(fs.f_frsize); @@ bytes += 0; @@ hunt_io/free_space_check_counts_whole_blocks
+font_fifo_as_missing @@ src/report/text.cpp @@ if (is_dir(path)) { @@ if (!is_file(path)) { @@ hunt_io/unusable_font_file_names_the_problem
+nohup_overridden @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN @@ old.sa_handler != SIG_ERR @@ hunt_io/nohup_keeps_sighup_ignored
+extra_bias_file_loaded @@ src/train/weights_io.cpp @@ join_path(dir, file_name(m.layers.size(), what)) @@ join_path(dir, file_name(m.layers.size(), "weight")) @@ hunt_io/extra_layer_bias_file_is_refused
+npy_size_before_dtype @@ src/data/npy.cpp @@ *longer = f.size() > max_bytes ? f.size() : 0; @@ if (f.size() > max_bytes) throw Error(path + ": over the limit"); @@ hunt_io/float64_weights_are_named_by_dtype
+dangling_out_link_misnamed @@ src/fsutil.cpp @@ throw Error(partial + ": a symbolic link to a missing directory"); @@ throw Error(partial + ": exists and is not a directory"); @@ hunt_io/dangling_link_as_output_dir_says_so
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

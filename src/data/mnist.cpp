@@ -1,10 +1,16 @@
 #include "mnist.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 
 #include "../error.h"
 #include "../fsutil.h"
+#include "../interrupt.h"
 #include "idx.h"
 
 namespace wi {
@@ -42,10 +48,36 @@ struct NormalizeTable {
 };
 const NormalizeTable kNormalize;
 
-std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
+// Runs `bash script dest` with its output on stderr and waits for it, true if it succeeded. The
+// script runs in its own process group, so a signal that stops wi (SIGINT, SIGTERM, SIGHUP) is
+// passed on to it and its downloads at once, and wi then stops too, instead of waiting for a
+// download that may take minutes.
+bool run_fetch_script(const std::string& script, const std::string& dest) {
+    std::fflush(stdout);
+    const pid_t pid = ::fork();
+    if (pid < 0) return false;
+    if (pid == 0) {
+        ::setpgid(0, 0);
+        ::dup2(2, 1);
+        ::execlp("bash", "bash", script.c_str(), dest.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::setpgid(pid, pid);  // also here, so the group exists before any signal is passed on
+    bool passed_on = false;
+    int status = 0;
+    while (true) {
+        const pid_t done = ::waitpid(pid, &status, passed_on ? 0 : WNOHANG);
+        if (done == pid) break;
+        if (done < 0 && errno != EINTR) return false;
+        if (!passed_on && interrupt_signal() != 0) {
+            ::kill(-pid, SIGTERM);
+            passed_on = true;
+        } else if (!passed_on) {
+            ::usleep(20000);
+        }
+    }
+    throw_if_interrupted();
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 }  // namespace
@@ -63,6 +95,10 @@ Dataset load_split(const std::string& dir, const std::string& prefix) {
     if (ipath.empty()) missing = join_path(dir, images_name(prefix)) + "[.gz]";
     if (lpath.empty()) missing += (missing.empty() ? "" : ", ") + join_path(dir, labels_name(prefix)) + "[.gz]";
     if (!missing.empty()) throw Error(missing + ": no such file");
+    for (const std::string& path : {ipath, lpath})
+        if (path_exists(path + ".gz"))  // path is the raw file: find_file tries it first
+            std::fprintf(stderr, "wi: note: %s and %s.gz are both there; reading %s\n", path.c_str(), path.c_str(),
+                         path.c_str());
     IdxPair pair = read_idx_pair(ipath, lpath);
     Dataset d;
     d.count = pair.images.count;
@@ -107,8 +143,7 @@ MnistData find_and_load_mnist(const std::string& data_flag, bool allow_fetch) {
             std::fprintf(stderr, "wi: full MNIST not found; trying to download it into %s (--no-fetch skips this)\n",
                          dest.c_str());
             std::fflush(stderr);
-            const std::string cmd = "bash " + shell_quote(script) + " " + shell_quote(dest) + " 1>&2";
-            if (std::system(cmd.c_str()) == 0 && has_mnist_files(dest)) return load_mnist_dir(dest, "MNIST");
+            if (run_fetch_script(script, dest) && has_mnist_files(dest)) return load_mnist_dir(dest, "MNIST");
             std::fprintf(stderr, "wi: download failed; using the bundled sample\n");
             break;
         }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -29,17 +30,19 @@ std::string shape_text(const std::vector<int>& shape) {
     return s + ")";
 }
 
-// The whole file, refused if it is longer than max_bytes (before it is read).
-std::string read_bounded(const std::string& path, std::uint64_t max_bytes, const std::string& limit_text) {
+// The whole file if it holds at most max_bytes. A longer one is read only as far as its header
+// could reach (head_bytes), never in full, and *longer is its size (else 0): what is wrong with
+// it (a float64 array, another shape) can then be said rather than just its size.
+std::string read_bounded(const std::string& path, std::uint64_t max_bytes, std::size_t head_bytes,
+                         std::uint64_t* longer) {
     InputFile f(path);
-    if (f.size() > max_bytes)
-        throw Error(path + ": " + std::to_string(f.size()) + " bytes, over the limit of " + std::to_string(max_bytes) +
-                    " bytes for " + limit_text);
-    std::string bytes(static_cast<std::size_t>(f.size()), '\0');
+    *longer = f.size() > max_bytes ? f.size() : 0;
+    const std::uint64_t limit = *longer ? std::min<std::uint64_t>(head_bytes, max_bytes) : max_bytes;
+    std::string bytes(static_cast<std::size_t>(std::min<std::uint64_t>(f.size(), limit)), '\0');
     std::size_t have = 0;
     while (true) {
         if (have == bytes.size()) {
-            if (bytes.size() > max_bytes) break;
+            if (*longer || bytes.size() > max_bytes) break;
             bytes.resize(bytes.size() + 1);  // a file that grew since it was opened is seen as longer
         }
         const ssize_t got = ::read(f.fd(), &bytes[have], bytes.size() - have);
@@ -49,8 +52,7 @@ std::string read_bounded(const std::string& path, std::uint64_t max_bytes, const
         have += static_cast<std::size_t>(got);
     }
     bytes.resize(have);
-    if (have > max_bytes)
-        throw Error(path + ": over the limit of " + std::to_string(max_bytes) + " bytes for " + limit_text);
+    if (have > max_bytes) throw Error(path + ": grew past the limit of " + std::to_string(max_bytes) + " bytes while read");
     return bytes;
 }
 
@@ -80,10 +82,10 @@ void write_npy(const std::string& path, const Tensor& t, const std::vector<int>&
 
 void read_npy(const std::string& path, Tensor& t, const std::vector<int>& expected_shape) {
     // No valid file for the expected shape is longer than the largest header plus the data, so
-    // a longer one is refused before it is read (and before memory is allocated for it).
+    // of a longer one only the header is read (and no memory is allocated for the rest).
     const std::uint64_t max_bytes = kMaxPreamble + kNpyMaxHeader + std::uint64_t(t.size()) * sizeof(float);
-    const std::string bytes =
-        read_bounded(path, max_bytes, "a float32 array of shape " + shape_text(expected_shape) + " and its header");
+    std::uint64_t longer = 0;
+    const std::string bytes = read_bounded(path, max_bytes, kMaxPreamble + kNpyMaxHeader, &longer);
     const NpyHeader h = parse_npy_header(bytes, path);
     bool same = h.shape.size() == expected_shape.size();
     for (std::size_t i = 0; same && i < h.shape.size(); ++i) same = h.shape[i] == expected_shape[i];
@@ -93,6 +95,9 @@ void read_npy(const std::string& path, Tensor& t, const std::vector<int>& expect
         got += h.shape.size() == 1 ? ",)" : ")";
         throw Error(path + ": shape " + got + ", expected " + shape_text(expected_shape));
     }
+    if (longer)
+        throw Error(path + ": " + std::to_string(longer) + " bytes, over the limit of " + std::to_string(max_bytes) +
+                    " bytes for a float32 array of shape " + shape_text(expected_shape) + " and its header");
     const std::size_t want = t.size() * sizeof(float);
     if (bytes.size() - h.data_at < want)
         throw Error(path + ": truncated: " + std::to_string(bytes.size() - h.data_at) + " bytes of data, expected " +

@@ -1,12 +1,16 @@
 #include "text.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <mutex>
 #include <set>
 
+#include "../error.h"
 #include "../fsutil.h"
 #include "font_check.h"
 
@@ -42,19 +46,26 @@ const char* const kFontSearch[] = {
 // The font in the file at path, checked (font_check.h) before stb_truetype reads any of it;
 // null with *defect saying why when it cannot be used.
 std::shared_ptr<Font::TrueType> load_truetype(const std::string& path, std::string* defect) {
-    if (!is_file(path)) {
-        *defect = is_dir(path) ? "a directory, not a font file" : "no such file (or not a regular file)";
+    if (is_dir(path)) {
+        *defect = "a directory, not a font file";
         return nullptr;
     }
-    std::ifstream f(path, std::ios::binary);
     auto tt = std::make_shared<Font::TrueType>();
-    char chunk[1 << 16];
-    while (f && tt->bytes.size() <= kMaxFontBytes) {
-        f.read(chunk, sizeof chunk);
-        tt->bytes.insert(tt->bytes.end(), chunk, chunk + f.gcount());
-    }
-    if (f.bad()) {
-        *defect = "cannot be read";
+    try {
+        // InputFile names what is wrong (no such file, permission denied, a FIFO, a device) and
+        // never blocks on a FIFO.
+        const InputFile f(path);
+        char chunk[1 << 16];
+        while (tt->bytes.size() <= kMaxFontBytes) {
+            const ssize_t got = ::read(f.fd(), chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) throw Error(path + ": cannot be read (" + std::strerror(errno) + ")");
+            if (got == 0) break;
+            tt->bytes.insert(tt->bytes.end(), chunk, chunk + got);
+        }
+    } catch (const Error& e) {
+        const std::string what = e.what(), prefix = path + ": ";
+        *defect = what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what;
         return nullptr;
     }
     const FontCheck check = check_truetype(tt->bytes.data(), tt->bytes.size());

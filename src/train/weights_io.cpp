@@ -56,10 +56,12 @@ void load_weights(Mlp& m, const std::string& dir) {
         }
     }
     // A file for a layer the architecture does not have means the --arch is not the one saved.
-    const std::string extra = join_path(dir, file_name(m.layers.size(), "weight"));
-    if (path_exists(extra))
-        throw Error("--load-weights: " + extra + " exists but --arch has only " + std::to_string(m.layers.size()) +
-                    " layers");
+    for (const char* what : {"weight", "bias"}) {
+        const std::string extra = join_path(dir, file_name(m.layers.size(), what));
+        if (path_exists(extra))
+            throw Error("--load-weights: " + extra + " exists but --arch has only " + std::to_string(m.layers.size()) +
+                        " layers");
+    }
 }
 
 }  // namespace wi
