@@ -153,6 +153,7 @@ fi
 # The scratch copy: sources and the current build (timestamps kept, so only what a mutant
 # touches is rebuilt). The tests find the scratch tree's wi through WI_TEST_ROOT/WI_TEST_BIN.
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/wi-mutants.XXXXXX") || exit 2
+chmod 755 "$SCRATCH"  # tests that drop to an unprivileged user run the wi in it
 ORIG="$SCRATCH/.orig"
 restore() {  # put back every file a mutant changed
     if [ -d "$ORIG" ]; then
