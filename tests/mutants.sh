@@ -100,7 +100,7 @@ canvas_size_unchecked @@ src/report/canvas.cpp @@ width * height * channels <= k
 # outputs: none lost, all checked before training; signals; standard output
 stale_deeper_weights_kept @@ src/train/weights_io.cpp @@ if (layer_of(name) >= static_cast<long>(m.layers.size())) @@ if (layer_of(name) > static_cast<long>(m.layers.size())) @@ outputs/a_weights_folder_holds_exactly_the_model
 same_folder_by_spelling @@ src/preflight.cpp @@ same_directory(cfg.save_init, cfg.save_weights) @@ cfg.save_init == cfg.save_weights @@ outputs/one_folder_for_initial_and_final_weights_is_refused
-sighup_unhandled @@ src/interrupt.cpp @@     sigaction(SIGHUP, &sa, nullptr); @@  @@ outputs/sighup_stops_like_sigterm
+sighup_unhandled @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr); @@ old.sa_handler != SIG_IGN) {} @@ outputs/sighup_stops_like_sigterm
 stdout_error_exits_0 @@ src/outputs.cpp @@     return status == 0 ? kExitOutput : status; @@     return status; @@ outputs/standard_output_write_errors
 failed_output_uncounted @@ src/outputs.cpp @@     } catch (const std::exception& e) {\n        ++failures_; @@     } catch (const std::exception& e) { @@ outputs/a_failing_output_never_stops_the_others
 epoch_flush_unchecked @@ src/train/trainer.cpp @@ if (opt.print && !flush_output(out)) stop = true; @@ if (opt.print) flush_output(out); @@ outputs/standard_output_write_errors
