@@ -290,37 +290,4 @@ BOOST_AUTO_TEST_CASE(nohup_keeps_sighup_ignored) {
     BOOST_CHECK_EQUAL(status, 128 + SIGTERM);
 }
 
-// A signal during --compare (or an experiment, which runs the same way) does not start the runs
-// still waiting: each used to build and measure its model first (saxe2014's 60 deep runs took
-// 15 s to answer Ctrl-C on a busy machine). Their diagnosis says they were not measured.
-BOOST_AUTO_TEST_CASE(runs_waiting_when_a_signal_comes_are_not_started) {
-    TempDir t;
-    const std::string out_path = t / "stdout";
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(out, 1);
-        dup2(null, 2);
-        const std::string bin = wi_binary(), data = sample_dir();
-        execl(bin.c_str(), bin.c_str(), "--compare", "all", "--epochs", "50", "--threads", "2", "--out", t.path().c_str(),
-              "--data", data.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    const auto start = Clock::now();
-    while (!contains(read_file(out_path), "compare:") && Clock::now() - start < std::chrono::seconds(60))
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // two runs are training, the rest wait
-    kill(pid, SIGINT);
-    int status = wait_for(pid, 60);
-    if (status == -2) {
-        kill(pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-    }
-    BOOST_CHECK_EQUAL(status, 128 + SIGINT);
-    const std::string out = read_file(out_path);
-    BOOST_CHECK_MESSAGE(contains(out, ": diagnosis: not run (stopped by a signal before it began)"), out);
-}
-
 BOOST_AUTO_TEST_SUITE_END()

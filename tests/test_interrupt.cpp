@@ -50,7 +50,8 @@ BOOST_AUTO_TEST_CASE(compare_marks_interrupted_runs) {
     BOOST_TEST(read_file(out / "compare.csv").find("\"xavier\",1,") != std::string::npos);
 }
 
-// After a signal no further run starts: the runs not yet begun say so, with nothing measured.
+// After a signal no further run starts (each used to build and measure its model first: a deep
+// experiment took many seconds to answer Ctrl-C): the runs not yet begun say so, with nothing measured.
 BOOST_AUTO_TEST_CASE(compare_starts_no_run_after_a_signal) {
     TempDir dir, out;
     const Stopped s = run_and_signal({"--compare", "all", "--epochs", "50", "--kernel", "ref", "--threads", "1",
@@ -58,6 +59,7 @@ BOOST_AUTO_TEST_CASE(compare_starts_no_run_after_a_signal) {
                                      "compare:", SIGINT, dir, 300);
     BOOST_TEST(s.status == 130, s.out);
     BOOST_TEST(std::regex_search(s.out, std::regex(R"(\nzero_last +- +- +- +- +not started +-\n)")), s.out);
+    BOOST_TEST(s.out.find("zero_last: diagnosis: not run (stopped by a signal before it began)") != std::string::npos, s.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
