@@ -238,7 +238,9 @@ int main(int argc, char** argv) {
         std::printf("the reference path is timed on %d images and scaled to %d\n", o.ref_images, o.images);
         const std::map<std::string, double> torch = torch_times(o);
         std::printf("PyTorch (preloaded tensors, 1 thread): %s\n\n",
-                    torch.empty() ? "skipped (/usr/bin/python3 cannot import torch)" : "measured by tests/bench/bench_torch.py");
+                    !o.torch         ? "skipped (--no-torch)"
+                    : torch.empty() ? "skipped (/usr/bin/python3 cannot import torch)"
+                                    : "measured by tests/bench/bench_torch.py");
 
         const std::vector<Config> configs = {
             {"784-32-32-10 none b4", {784, 32, 32, 10}, Activation::None, 4},
