@@ -6,7 +6,9 @@
 # MD5, and only then renamed into place: DEST never holds a partial or unverified file.
 # A file already in DEST whose MD5 matches is kept; one that does not match is fetched again.
 #
-# Exit status: 0 when all four files are present and verified, 1 otherwise.
+# Exit status: 0 when all four files are present and verified (then a marker of an earlier
+# failure, DEST/.fetch-failed, is removed), 1 otherwise, with a last line on stderr saying why:
+#   fetch_mnist: failed: no network | HTTP error | checksum mismatch | download error | ...
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,18 +32,31 @@ files=(
 
 md5_of() { md5sum "$1" 2>/dev/null | cut -d' ' -f1; }
 
+# What went wrong with a download, from the tool's exit status: "no network" (the host not
+# found, no connection, a timeout), "HTTP error" (the server refused the file), or "download error".
+reason_of() {  # tool status
+  case "$1:$2" in
+    curl:6 | curl:7 | curl:28 | curl:35 | curl:56 | wget:4) echo "no network" ;;
+    curl:22 | wget:8) echo "HTTP error" ;;
+    *) echo "download error" ;;
+  esac
+}
+
+tool=""
+if command -v curl >/dev/null 2>&1; then tool=curl; elif command -v wget >/dev/null 2>&1; then tool=wget; fi
 download() {  # url output
-  if command -v curl >/dev/null 2>&1; then
+  if [ "$tool" = curl ]; then
     curl -fsL --connect-timeout "$connect_timeout" --max-time "$max_time" -o "$2" "$1"
-  elif command -v wget >/dev/null 2>&1; then
-    wget -q --connect-timeout="$connect_timeout" --timeout="$max_time" --tries=1 -O "$2" "$1"
   else
-    echo "fetch_mnist: neither curl nor wget is installed" >&2
-    return 1
+    wget -q --connect-timeout="$connect_timeout" --timeout="$max_time" --tries=1 -O "$2" "$1"
   fi
 }
 
-mkdir -p "$dest" || { echo "fetch_mnist: cannot create $dest" >&2; exit 1; }
+if [ -z "$tool" ]; then
+  echo "fetch_mnist: failed: neither curl nor wget is installed" >&2
+  exit 1
+fi
+mkdir -p "$dest" || { echo "fetch_mnist: failed: cannot create $dest" >&2; exit 1; }
 # A signal stops the download and leaves no temporary file (nor an empty folder) behind.
 tmp=""
 stop() {
@@ -65,16 +80,26 @@ for entry in "${files[@]}"; do
     rm -f "$target"
   fi
   ok=0
+  why=""  # the most telling reason over the mirrors: checksum mismatch, HTTP error, download error, no network
+  note() {
+    case "$why:$1" in
+      "checksum mismatch:"* | "HTTP error:no network" | "HTTP error:download error" | "download error:no network") ;;
+      *) why=$1 ;;
+    esac
+  }
   for mirror in "${mirrors[@]}"; do
-    tmp=$(mktemp "$dest/.$name.XXXXXX") || { status=1; break; }
+    tmp=$(mktemp "$dest/.$name.XXXXXX") || { why="cannot write in $dest"; status=1; break; }
     if download "$mirror/$name" "$tmp"; then :; else
-      echo "fetch_mnist: $mirror/$name: download failed (exit $?)" >&2
+      code=$?
+      echo "fetch_mnist: $mirror/$name: download failed ($tool exit $code)" >&2
+      note "$(reason_of "$tool" "$code")"
     fi
     if [ -s "$tmp" ]; then
       if [ "$(md5_of "$tmp")" = "$sum" ]; then
         chmod 644 "$tmp" && mv -f "$tmp" "$target" && ok=1
       else
         echo "fetch_mnist: $mirror/$name: MD5 mismatch, trying the next mirror" >&2
+        note "checksum mismatch"
       fi
     fi
     rm -f "$tmp"
@@ -85,9 +110,14 @@ for entry in "${files[@]}"; do
     echo "fetch_mnist: $target verified"
   else
     echo "fetch_mnist: could not fetch $name from any mirror" >&2
+    echo "fetch_mnist: failed: ${why:-download error}" >&2
     status=1
     break   # offline: don't pay the timeouts four times
   fi
 done
-[ $status = 0 ] || rmdir "$dest" 2>/dev/null  # leave no empty folder behind
+if [ $status = 0 ]; then
+  rm -f "$dest/.fetch-failed"  # the next run of wi need not wait a day to use the files
+else
+  rmdir "$dest" 2>/dev/null  # leave no empty folder behind
+fi
 exit $status

@@ -198,7 +198,8 @@ Config parse_args(const std::vector<std::string>& args) {
             if (c.data.empty()) throw Error("--data: missing value");
         }
         else if (flag == "--no-shuffle") { no_value(); c.shuffle = false; }
-        else if (flag == "--no-fetch") { no_value(); c.fetch = false; }
+        else if (flag == "--no-fetch") { no_value(); c.fetch = c.fetch_now = false; }
+        else if (flag == "--fetch") { no_value(); c.fetch = c.fetch_now = true; }
         else if (flag == "--threads") { c.threads = static_cast<int>(parse_int(flag, next(), 1, 1024)); }
         else if (flag == "--kernel") {
             c.kernel = next();
@@ -274,7 +275,8 @@ Config parse_args(const std::vector<std::string>& args) {
         throw Error("--batch: " + std::to_string(c.batch) + " samples through --arch " + std::to_string(units) +
                     " units make " + std::to_string(c.batch * units) + " activations per step, over the limit of " +
                     std::to_string(kMaxActivations) + " (lower --batch or the layer sizes)");
-    if (const char* env = std::getenv("WI_NO_FETCH"); env != nullptr && *env != '\0' && std::string(env) != "0")
+    if (const char* env = std::getenv("WI_NO_FETCH"); env != nullptr && *env != '\0' && std::string(env) != "0" &&
+        !c.fetch_now)  // --fetch on the command line outweighs the environment
         c.fetch = false;
     return c;
 }
@@ -331,6 +333,7 @@ std::string help_text() {
          "  --data DIR           the four MNIST files (raw or .gz) in DIR; otherwise data/mnist/,\n"
          "                       then a download attempt, then the bundled sample\n"
          "  --no-fetch           never try to download (also: WI_NO_FETCH=1)\n"
+         "  --fetch              try the download now, even if one failed in the last day\n"
          "\n"
          "inspection and interop:\n"
          "  --grads              before training: one forward/backward of a N(0,1) input, target 1,\n"

@@ -38,6 +38,7 @@ struct Config {
     std::string data;  // --data DIR
     bool shuffle = true;
     bool fetch = true;  // may data_fetch/fetch_mnist.sh be tried when data/mnist is missing
+    bool fetch_now = false;  // --fetch: try it even when a recent attempt failed
     int threads = 0;    // 0: OpenMP's default
     std::string kernel = "simd";  // --kernel simd|ref|avx2|avx512
     std::string device = "cpu";   // --device cpu|auto|cuda: where the training steps run

@@ -75,7 +75,8 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
                 static_cast<unsigned long long>(cfg.seed),
                 setups.front().opt.backend.name(cfg.arch, setups.front().act, cfg.batch).c_str(), thread_count());
     if (!flush_output(stdout)) return kExitOutput;  // nobody would see the results
-    const std::vector<RunResult> results = run_compare(setups, data, probe);
+    const std::vector<RunResult> results =
+        run_compare(setups, data, probe, "compare", RunsProgress::mode_for(cfg.quiet));
     OutputLog log;
     const std::string csv = join_path(cfg.out, "compare.csv");  // the file first: it outlives the terminal
     log.attempt([&] { write_file_atomic(csv, compare_csv(results)); });
@@ -193,7 +194,7 @@ int run(const Config& cfg) {
         }
     }
 
-    const MnistData data = find_and_load_mnist(cfg.data, cfg.fetch);
+    const MnistData data = find_and_load_mnist(cfg.data, cfg.fetch, cfg.fetch_now);
     throw_if_interrupted();
     std::printf("data: %s (%s): %d train / %d test images\n", data.name.c_str(), data.dir.c_str(), data.train.count,
                 data.test.count);

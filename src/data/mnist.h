@@ -4,6 +4,9 @@
 //   1. --data DIR: the four standard file names in DIR, each raw or .gz;
 //   2. full MNIST in data/mnist/ (in the current directory, or next to the wi binary);
 //   3. if fetching is allowed, data_fetch/fetch_mnist.sh downloads it there (seconds when offline);
+//      a failure is said in one line on stderr and remembered in data/mnist/.fetch-failed (its
+//      first line the UTC time, its second the reason, then the script's log), and for a day
+//      after it runs go straight to the sample, silently; fetch_now (--fetch) tries at once;
 //   4. the bundled 10,000-digit sample in data_fetch/mnist-sample/.
 #pragma once
 #include <cstdint>
@@ -34,7 +37,15 @@ bool has_mnist_files(const std::string& dir);
 MnistData load_mnist_dir(const std::string& dir, const std::string& name);
 
 // Resolution as above. data_flag is --data ("" if not given).
-MnistData find_and_load_mnist(const std::string& data_flag, bool allow_fetch);
+MnistData find_and_load_mnist(const std::string& data_flag, bool allow_fetch, bool fetch_now = false);
+
+// The failed-download marker's name in data/mnist, and how long it holds back a new attempt.
+constexpr const char* kFetchFailedMarker = ".fetch-failed";
+constexpr long kFetchRetrySeconds = 24 * 3600;
+
+// Whether a marker's text says a download failed less than kFetchRetrySeconds before now (Unix
+// seconds). Text that cannot be read as such, or a time in the future, says no: try again.
+bool fetch_marker_holds(const std::string& text, long long now);
 
 // x (B,784) = (p/255 - 0.5) / 0.5 for the images idx[0..B): torchvision's ToTensor then
 // Normalize((0.5), (0.5)), computed in float exactly as they do.

@@ -107,7 +107,7 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     ensure_writable_dir(cfg.out, "--out");
     const Backend backend = Backend::choose(cfg.kernel);
 
-    const MnistData all = find_and_load_mnist(cfg.data, cfg.fetch);
+    const MnistData all = find_and_load_mnist(cfg.data, cfg.fetch, cfg.fetch_now);
     throw_if_interrupted();
     std::fprintf(out, "data: %s (%s): %d train / %d test images\n", all.name.c_str(), all.dir.c_str(), all.train.count,
                  all.test.count);
@@ -155,6 +155,7 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     for (std::size_t i : order) {
         ExperimentRun& run = runs[i];
         RunSetup s = experiment_setup(run, ctx);
+        s.note = "depth " + std::to_string(run.depth) + (run.arm.train ? ", lr " + strf("%g", run.lr) : "");
         if (sizes.trace_every > 0 && run.arm.train) {
             // Each run writes only its own trace, from its own thread.
             auto ws = std::make_shared<Workspace>();
@@ -172,7 +173,8 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
         }
         setups.push_back(s);
     }
-    const std::vector<RunResult> results = run_compare(setups, data, probe);
+    const std::vector<RunResult> results =
+        run_compare(setups, data, probe, std::string("experiment ") + e.name, RunsProgress::mode_for(cfg.quiet));
     for (std::size_t k = 0; k < order.size(); ++k) runs[order[k]].result = results[k];
     if (const int sig = interrupt_signal()) {  // in training, or in a run measured at init only
         std::fprintf(out, "%s: interrupted, no verdict\n", e.name);

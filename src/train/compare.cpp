@@ -1,9 +1,11 @@
 #include "compare.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 #include "../interrupt.h"
+#include "../strf.h"
 
 namespace wi {
 
@@ -20,9 +22,35 @@ Mlp build_model(const RunSetup& setup, const Probe& probe, std::vector<LsuvLayer
     return m;
 }
 
-std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const MnistData& data, const Probe& probe) {
+std::string run_summary(const RunSetup& setup, const RunResult& r) {
+    std::string s = r.label + (setup.note.empty() ? "" : " (" + setup.note + ")") + ": ";
+    const TrainReport& rep = r.report;
+    if (!r.trained) return s + "not run (stopped by a signal)";
+    if (rep.diverged)
+        s += "diverged at step " + std::to_string(rep.diverged_step);
+    else if (rep.interrupted_by)
+        s += "stopped after step " + std::to_string(rep.interrupted_step);
+    else if (!rep.epochs.empty() && rep.epochs.back().tested)
+        s += strf("test accuracy %.3f", rep.epochs.back().test.accuracy);
+    else if (!rep.epochs.empty())
+        s += strf("train accuracy %.3f", rep.epochs.back().accuracy);
+    else
+        s += "measured at init";
+    return s + strf(", %.1f s", r.seconds);
+}
+
+std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const MnistData& data, const Probe& probe,
+                                   const std::string& label, RunsProgress::Mode mode) {
     std::vector<RunResult> results(setups.size());
     const int n = static_cast<int>(setups.size());
+    std::vector<long> planned(setups.size());  // each run's steps, if it runs them all
+    long total = 0;
+    for (int i = 0; i < n; ++i) {
+        const long batches = (data.train.count + setups[i].opt.batch - 1) / std::max(1, setups[i].opt.batch);
+        planned[i] = static_cast<long>(std::max(0, setups[i].opt.epochs)) * batches;
+        total += planned[i];
+    }
+    RunsProgress progress(label, n, total, mode);
 #pragma omp parallel for schedule(dynamic, 1)
     for (int i = 0; i < n; ++i) {
         const auto start = std::chrono::steady_clock::now();
@@ -31,22 +59,28 @@ std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const Mn
         if (const int sig = interrupt_signal()) {  // asked to stop: a run not yet begun is not begun (not measured either)
             r.report.interrupted_by = sig;
             r.diagnosis = {"not run (stopped by a signal before it began)"};
+            progress.run_finished(planned[i], run_summary(setups[i], r));
             continue;
         }
         Mlp m = build_model(setups[i], probe, &r.lsuv);
         if ((r.report.interrupted_by = interrupt_signal()) != 0) {  // LSUV cut short: the same
             r.diagnosis = {"not run (stopped by a signal before it began)"};
+            progress.run_finished(planned[i], run_summary(setups[i], r));
             continue;
         }
         r.at_init = measure_layers(m, probe);
         TrainOptions opt = setups[i].opt;
         opt.print = false;
         opt.progress = false;
+        opt.steps_done = progress.steps();
         r.report = train(m, data, opt, stdout);
         r.trained = true;
         r.diagnosis = diagnose(r.at_init, r.report, setups[i].act);
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        // an early stop's steps count as done: the bar reaches the end when the last run does
+        progress.run_finished(planned[i] - static_cast<long>(r.report.step_loss.size()), run_summary(setups[i], r));
     }
+    progress.stop();  // the bar gone before anything else is printed
     return results;
 }
 

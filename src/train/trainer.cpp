@@ -156,13 +156,16 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
     };
     bool stop = opt.epochs > 0 && parameters_diverged(0, "before training");
     stop = stop || (opt.every_steps > 0 && opt.on_steps && !opt.on_steps(0, m));  // on_steps asked to end the run
+    RunClock run_clock;  // the whole run's ETA beside the epoch's
+    run_clock.total = static_cast<long>(opt.epochs) * train_set.count;
     for (int epoch = 1; epoch <= opt.epochs && !report.diverged && !report.interrupted_by && !stop; ++epoch) {
         if (opt.shuffle) shuffle_order(order, rng);
         if (gpu) {
             gpu->set_order(order);
             gpu_first = gpu_end = 0;
         }
-        Progress bar("Training iteration " + std::to_string(epoch), train_set.count, opt.progress);
+        Progress bar("Training iteration " + std::to_string(epoch), train_set.count, opt.progress, &run_clock,
+                     static_cast<long>(epoch - 1) * train_set.count);
         EpochStats st;
         st.epoch = epoch;
         double loss_sum = 0.0, acc_sum = 0.0;
@@ -207,6 +210,7 @@ TrainReport train(Mlp& m, const MnistData& data, const TrainOptions& opt, std::F
                 loss = opt.backend.train_step(m, ws, x, y.data(), n, opt.lr, &correct, next_x, next_n);
             }
             ++step;
+            if (opt.steps_done != nullptr) opt.steps_done->fetch_add(1, std::memory_order_relaxed);
             report.step_loss.push_back(loss);
             report.step_accuracy.push_back(static_cast<float>(correct) / n);
             if (!std::isfinite(loss)) {

@@ -1,5 +1,6 @@
 // trainer.h - the epoch loop: shuffle, batch, step, the notebook's per-epoch line, test set.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -18,7 +19,8 @@ struct TrainOptions {
     float lr = 0.001f;
     bool shuffle = true;
     std::uint64_t seed = 1;  // the shuffle's generator is derived from it
-    bool progress = false;   // draw a progress bar on stderr
+    bool progress = false;   // draw a progress bar on stderr (an epoch's, with the whole run's ETA)
+    std::atomic<long>* steps_done = nullptr;  // if set, one is added per step run (runs side by side)
     Backend backend = Backend::reference();  // which loops run the steps and evaluations
     int eval_every = 0;      // also evaluate the test set every this many steps (0: at epoch ends only)
     bool print = true;       // print the notebook's lines (compare mode collects silently)
