@@ -107,6 +107,8 @@ BOOST_AUTO_TEST_CASE(one_line_then_silence_then_fetch_retries) {
     Root r;
     const RunResult first = r.run("--epochs 0 -q");
     check_one_line(first, "no network?");
+    BOOST_TEST(readme_says("`wi: full MNIST could not be downloaded (no network?); using the bundled 10,000-digit sample "
+                           "\xE2\x80\x94 make data or --fetch retries`"));
     BOOST_TEST((r.files() == std::set<std::string>{".fetch-failed"}), "data/mnist holds more than the marker");
     const std::string marker = read_file(r.marker());
     BOOST_TEST(wi::fetch_marker_holds(marker, static_cast<long long>(std::time(nullptr))), marker);

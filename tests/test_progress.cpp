@@ -216,6 +216,27 @@ BOOST_AUTO_TEST_CASE(compare_says_each_run_on_stderr) {
     BOOST_TEST(contains(q.out, "wrote "));
 }
 
+// An experiment's runs the same way, through the same engine, each run told apart by its depth
+// and learning rate.
+BOOST_AUTO_TEST_CASE(an_experiment_says_each_run_on_stderr) {
+    TempDir out;
+    const std::string args = "experiment glorot2010 --quick --no-fetch --out '" + out.path() + "' --data '" + sample_dir() + "'";
+    const RunResult r = run_wi(args);
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    std::smatch m;
+    BOOST_TEST_REQUIRE(std::regex_search(r.out, m, std::regex(R"(\nruns: (\d+), side by side)")), r.out);
+    const int runs = std::stoi(m[1].str());
+    const std::vector<std::string> lines = lines_of(r.err);
+    BOOST_TEST_REQUIRE(static_cast<int>(lines.size()) == runs, r.err);
+    for (int i = 0; i < runs; ++i)
+        BOOST_TEST(std::regex_match(lines[i], std::regex("experiment glorot2010: " + std::to_string(i + 1) + "/" +
+                                                         std::to_string(runs) + R"( runs done \(.+ \(depth \d+(, lr [0-9.]+)?\): .+, \d+\.\d s\))")),
+                   lines[i]);
+    const RunResult q = run_wi(args + " -q");
+    BOOST_TEST(q.status == 0);
+    BOOST_TEST(q.err.empty(), q.err);
+}
+
 // A whole run under a terminal 60 columns wide: every bar drawn fits in 59 columns, and once it
 // is over the screen holds exactly the lines of standard output, no piece of a bar among them.
 BOOST_AUTO_TEST_CASE(a_run_in_a_60_column_terminal_leaves_only_its_lines) {
