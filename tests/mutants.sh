@@ -123,6 +123,13 @@ nohup_overridden @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN @@ old.sa_han
 extra_bias_file_loaded @@ src/train/weights_io.cpp @@ join_path(dir, file_name(m.layers.size(), what)) @@ join_path(dir, file_name(m.layers.size(), "weight")) @@ hunt_io/extra_layer_bias_file_is_refused
 npy_size_before_dtype @@ src/data/npy.cpp @@ *longer = f.size() > max_bytes ? f.size() : 0; @@ if (f.size() > max_bytes) throw Error(path + ": over the limit"); @@ hunt_io/float64_weights_are_named_by_dtype
 dangling_out_link_misnamed @@ src/fsutil.cpp @@ throw Error(partial + ": a symbolic link to a missing directory"); @@ throw Error(partial + ": exists and is not a directory"); @@ hunt_io/dangling_link_as_output_dir_says_so
+# the progress bar and quiet offline runs
+bar_takes_the_last_column @@ src/report/progress.cpp @@ const int width = columns - 1; @@ const int width = columns; @@ progress/the_line_fits_and_drops_fields_in_order
+eta_dropped_before_rate @@ src/report/progress.cpp @@ {true, true, true}, {true, false, true}, @@ {true, true, true}, {true, true, false}, @@ progress/the_line_fits_and_drops_fields_in_order
+unknown_rate_as_zero @@ src/report/progress.cpp @@ : ", ? " + s.rate_unit; @@ : ", 0 " + s.rate_unit; @@ progress/unknown_is_a_question_mark_not_zero
+bar_left_under_epoch_line @@ src/train/trainer.cpp @@         bar.finish();\n        if (!report.diverged && !report.interrupted_by) parameters_diverged @@         if (!report.diverged && !report.interrupted_by) parameters_diverged @@ progress/a_run_in_a_60_column_terminal_leaves_only_its_lines
+fetch_marker_ignored @@ src/data/mnist.cpp @@ if (!fetch_now && fetch_marker_holds(read_marker(marker), now)) break; @@ if (false) break; @@ offline/one_line_then_silence_then_fetch_retries
+fetch_marker_from_the_future @@ src/data/mnist.cpp @@ return t <= now && now - t < kFetchRetrySeconds; @@ return now - t < kFetchRetrySeconds; @@ offline/the_marker_holds_for_a_day_from_a_time_in_the_past,an_old_or_unreadable_marker_is_tried_again
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
