@@ -5,6 +5,7 @@
 // emulator: only the stdout lines are left.
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "report/progress.h"
@@ -133,7 +135,13 @@ std::string run_in_terminal(const std::vector<std::string>& args, int columns) {
     }
     close(master);
     int status = 0;
-    waitpid(pid, &status, 0);
+    pid_t done = 0;
+    for (int i = 0; i < 500 && (done = waitpid(pid, &status, WNOHANG)) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (done == 0) {  // still running long after two minutes: stopped here
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
     BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0), "wi under a terminal: status " << status);
     return out;
 }

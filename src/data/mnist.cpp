@@ -232,7 +232,13 @@ MnistData find_and_load_mnist(const std::string& data_flag, bool allow_fetch, bo
                 std::fprintf(stderr, "wi: downloading full MNIST into %s ...", dest.c_str());
                 std::fflush(stderr);
             }
-            const FetchOutcome f = run_fetch_script(script, dest);
+            FetchOutcome f;
+            try {
+                f = run_fetch_script(script, dest);
+            } catch (...) {  // stopped by a signal: the line is erased before wi says so
+                if (terminal) std::fprintf(stderr, "\r\033[K");
+                throw;
+            }
             if (terminal) std::fprintf(stderr, "\r\033[K");
             if (f.ok && has_mnist_files(dest)) {
                 std::fprintf(stderr, "wi: downloaded full MNIST into %s (MD5-verified)\n", dest.c_str());
