@@ -218,6 +218,11 @@ BOOST_AUTO_TEST_CASE(compare_says_each_run_on_stderr) {
         labels.insert(m[2].str());
     }
     BOOST_TEST(labels.size() == 2u);
+    // On one thread the runs finish in the order given (stdout against the thread count: initializer_lab)
+    const RunResult one = run_wi(args + " --threads 1");
+    BOOST_TEST_REQUIRE(one.status == 0, one.err);
+    BOOST_TEST(std::regex_search(one.err, std::regex(R"(^compare: 1/2 runs done \(xavier: .*\ncompare: 2/2 runs done \(zeros: )")),
+               one.err);
     const RunResult q = run_wi(args + " -q");
     BOOST_TEST(q.status == 0);
     BOOST_TEST(q.err.empty(), q.err);
