@@ -23,9 +23,9 @@ const char* const kStyle =
     "border-radius:3px;overflow-wrap:anywhere}"
     ".answer{background:#eef6fb;border-left:4px solid #0072b2;padding:.5rem .9rem;margin:.75rem 0}"
     ".answer p{margin:.35rem 0}"
-    ".scroll{overflow-x:auto;margin:.75rem 0}"
     "table{border-collapse:collapse;font-size:.9rem}"
-    "caption{text-align:left;font-weight:600;padding:.25rem 0}"
+    "p.tcap{font-weight:600;margin:1rem 0 .25rem}"
+    ".scroll{overflow-x:auto;margin:.25rem 0 .75rem}"
     "th,td{border-bottom:1px solid #d0d7de;padding:.2rem .6rem;text-align:right;white-space:nowrap}"
     "th:first-child,td:first-child{text-align:left}"
     "th{background:#f6f8fa}"
@@ -58,8 +58,9 @@ bool png_size(const std::string& png, unsigned* width, unsigned* height) {
 }
 
 void table_html(std::string& h, const DocTable& t) {
+    // The caption above the box, not a <caption>: that would be squeezed to the table's width.
+    if (!t.caption.empty()) h += "<p class=\"tcap\">" + html_escape(t.caption) + "</p>";
     h += "<div class=\"scroll\"><table>";
-    if (!t.caption.empty()) h += "<caption>" + html_escape(t.caption) + "</caption>";
     h += "<thead><tr>";
     for (const std::string& c : t.header) h += "<th scope=\"col\">" + html_escape(c) + "</th>";
     h += "</tr></thead><tbody>";
@@ -123,7 +124,7 @@ std::string render_html(const Document& doc) {
         h += "<section id=\"cell-" + std::to_string(c.number) + "\">\n<h2>" + std::to_string(c.number) + ". " +
              html_escape(c.title) + "</h2>\n<p class=\"q\">" + html_escape(c.question) + "</p>\n";
         for (const std::string& cmd : c.commands)
-            h += "<p class=\"cmd\">Alone: <code>" + html_escape(cmd) + "</code></p>\n";
+            h += "<p class=\"cmd\">Run alone: <code>" + html_escape(cmd) + "</code></p>\n";
         h += "<div class=\"answer\">";
         for (const std::string& a : c.answer) h += "<p>" + html_escape(a) + "</p>";
         h += "</div>\n";
