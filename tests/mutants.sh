@@ -123,6 +123,13 @@ nohup_overridden @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN @@ old.sa_han
 extra_bias_file_loaded @@ src/train/weights_io.cpp @@ join_path(dir, file_name(m.layers.size(), what)) @@ join_path(dir, file_name(m.layers.size(), "weight")) @@ hunt_io/extra_layer_bias_file_is_refused
 npy_size_before_dtype @@ src/data/npy.cpp @@ *longer = f.size() > max_bytes ? f.size() : 0; @@ if (f.size() > max_bytes) throw Error(path + ": over the limit"); @@ hunt_io/float64_weights_are_named_by_dtype
 dangling_out_link_misnamed @@ src/fsutil.cpp @@ throw Error(partial + ": a symbolic link to a missing directory"); @@ throw Error(partial + ": exists and is not a directory"); @@ hunt_io/dangling_link_as_output_dir_says_so
+# wi notebook: the page's escaping and base64, answers that follow the numbers, figures staged atomically
+notebook_escape_amp @@ src/app/html.cpp @@ case '&': s += "&amp;"; break; @@ case '&': s += "&"; break; @@ notebook/every_string_is_escaped
+notebook_base64_unpadded @@ src/app/html.cpp @@ s += left == 2 ? kAlphabet[v >> 6 & 63] : '='; @@ s += kAlphabet[v >> 6 & 63]; @@ notebook/base64_matches_rfc4648_vectors
+notebook_best_is_worst @@ src/app/notebook_cells.cpp @@ return a.test_accuracy > b.test_accuracy; @@ return a.test_accuracy < b.test_accuracy; @@ notebook/answers_follow_the_numbers
+notebook_prior_unread @@ src/app/notebook_cells.cpp @@ if (std::fabs(acc - n.prior_share) <= kPriorTol) @@ if (std::fabs(acc - n.prior_share) < 0) @@ notebook/answers_follow_the_numbers
+notebook_divergence_unread @@ src/app/notebook_cells.cpp @@ if (rep.diverged) { @@ if (false) { @@ notebook/answers_follow_the_numbers
+notebook_stage_left_behind @@ src/app/notebook.cpp @@ ::rmdir(dir_.c_str()); @@ (void)dir_; @@ notebook/page_is_well_formed_self_contained_and_its_figures_decode
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
