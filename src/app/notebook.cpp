@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 
 #include "../cli.h"
@@ -163,7 +164,7 @@ std::string text_table(const DocTable& t) {
         while (!s.empty() && s.back() == ' ') s.pop_back();
         return s + "\n";
     };
-    std::string s = t.caption.empty() ? "" : "  " + t.caption + ":\n";
+    std::string s = t.caption.empty() ? "" : wrap(t.caption + ":", "  ", "    ", kConsoleWidth);
     s += line(t.header);
     for (const auto& row : t.rows) s += line(row);
     return s;
@@ -216,7 +217,10 @@ int run_notebook_command(const Config& cfg, std::FILE* out) {
     n.epochs = cfg.quick ? 1 : 3;
     n.unusual_epochs = cfg.quick ? 1 : 5;
     if (!cfg.data.empty()) n.flags += " --data " + shell_word(cfg.data);
-    if (!cfg.fetch && cfg.data.empty()) n.flags += " --no-fetch";
+    // --no-fetch given as a flag: the command alone must not download either (WI_NO_FETCH carries over by itself)
+    const char* no_fetch_env = std::getenv("WI_NO_FETCH");
+    const bool env_no_fetch = no_fetch_env != nullptr && *no_fetch_env != '\0' && std::string(no_fetch_env) != "0";
+    if (!cfg.fetch && cfg.data.empty() && !env_no_fetch) n.flags += " --no-fetch";
     if (cfg.seed != 1) n.flags += " --seed " + std::to_string(cfg.seed);
     if (cfg.kernel != "simd") n.flags += " --kernel " + cfg.kernel;
 

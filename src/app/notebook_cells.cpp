@@ -116,16 +116,17 @@ std::vector<std::string> symmetry_sentences(const RunResult& r, const std::vecto
 DocTable gradient_table(const std::string& caption, const std::vector<LayerPair>& grads) {
     DocTable t;
     t.caption = caption;
-    t.header = {"gradient", "shape", "mean", "std", "min", "max", "distinct rows/values"};
+    t.header = {"gradient of", "shape", "mean", "std", "min", "max", "distinct"};
+    auto row = [&t](const std::string& name, const std::string& shape, const TensorSummary& s, int distinct, int of) {
+        t.rows.push_back({name, shape, strf("%.3g", s.mean), strf("%.3g", s.std), strf("%.3g", s.min),
+                          strf("%.3g", s.max), strf("%d of %d", distinct, of)});
+    };
     for (std::size_t l = 0; l < grads.size(); ++l) {
         const TensorSummary& w = grads[l].w;
         const TensorSummary& b = grads[l].b;
         const std::string fc = "fc" + std::to_string(l + 1);
-        t.rows.push_back({fc + ".weight.grad", strf("(%d, %d)", w.rows, w.cols), strf("%.4g", w.mean),
-                          strf("%.4g", w.std), strf("%.4g", w.min), strf("%.4g", w.max),
-                          strf("%d of %d", w.distinct_rows, w.rows)});
-        t.rows.push_back({fc + ".bias.grad", strf("(%d,)", b.cols), strf("%.4g", b.mean), strf("%.4g", b.std),
-                          strf("%.4g", b.min), strf("%.4g", b.max), strf("%d of %d", b.distinct_cols, b.cols)});
+        row(fc + ".weight", strf("(%d, %d)", w.rows, w.cols), w, w.distinct_rows, w.rows);  // distinct rows
+        row(fc + ".bias", strf("(%d,)", b.cols), b, b.distinct_cols, b.cols);              // distinct values
     }
     return t;
 }
@@ -266,8 +267,8 @@ DocCell cell_constant(const NotebookRuns& n) {
     c.answer.push_back(outcome_sentence(r, n));
     for (const std::string& s : symmetry_sentences(r, n.constant_after, n.epochs)) c.answer.push_back(s);
     if (!n.grads_constant.empty()) {
-        c.tables.push_back(gradient_table("the gradient cell: input N(0,1) of shape (1, 784), target class 1, "
-                                          "constant 0.5", n.grads_constant));
+        c.tables.push_back(gradient_table("the gradient cell under constant 0.5: input N(0,1) of shape (1, 784), "
+                                          "target 1 (distinct: rows of W, values of b)", n.grads_constant));
         bool symmetric = true;
         for (std::size_t l = 0; l + 1 < n.grads_constant.size(); ++l)
             symmetric = symmetric && n.grads_constant[l].w.distinct_rows == 1;
@@ -375,7 +376,7 @@ DocCell cell_sigmoid_samples(const NotebookRuns& n) {
     c.commands = {"./wi plot sigmoid" + (n.cfg->seed == 1 ? std::string() : " --seed " + std::to_string(n.cfg->seed))};
     DocTable t;
     t.caption = "1,000 weights of a (32, 784) layer each";
-    t.header = {"init", "law std", "sample std", "sigmoid(w) from", "to", "smallest sigma'(w)", strf("|w| > %.2f", g.fifth_x)};
+    t.header = {"init", "law std", "drawn std", "sigmoid(w) in", "min sigma'", strf("|w| > %.2f", g.fifth_x)};
     // The same draws as the figure: one generator for all three, in order, filling real layers.
     Rng rng(n.cfg->seed);
     std::string middle, tails;
@@ -401,8 +402,8 @@ DocCell cell_sigmoid_samples(const NotebookRuns& n) {
             beyond += std::fabs(v) > g.fifth_x;
         }
         const double sd = std::sqrt(sq / w.size());
-        t.rows.push_back({name, g3(weight_law(spec, kFanIn, kFanOut).std), g3(sd), f3(lo), f3(hi), strf("%.4f", dmin),
-                          strf("%ld of %zu", beyond, w.size())});
+        t.rows.push_back({name, g3(weight_law(spec, kFanIn, kFanOut).std), g3(sd), "[" + f3(lo) + ", " + f3(hi) + "]",
+                          strf("%.4f", dmin), strf("%ld of %zu", beyond, w.size())});
         const std::string where = strf("%s puts sigmoid(w) in [%.3f, %.3f] (smallest sigma' %.4f, %.0f %% of the peak; "
                                        "%ld of %zu samples beyond |w| = %.2f)",
                                        name, lo, hi, dmin, 100 * dmin / g.peak, beyond, w.size(), g.fifth_x);
