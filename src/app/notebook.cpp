@@ -32,6 +32,7 @@ namespace {
 constexpr int kConsoleWidth = 80;
 constexpr unsigned long long kPageBytes = 2ULL << 20;  // the page with its figures embedded: under 2 MiB
 const char* const kPage = "notebook.html";
+const char* const kStage = ".notebook-figures";  // inside --out: figures are drawn here, then renamed into place
 // The figures, by the name each is written under in --out.
 const char* const kFigures[] = {"notebook_zeros.png", "notebook_constant.png", "notebook_unusual.png",
                                 "notebook_sigmoid_grad.png", "notebook_sigmoid_inits.png", "notebook_sigmoid_runs.png"};
@@ -84,7 +85,7 @@ std::vector<LayerPair> gradient_cell(const RunSetup& setup, const Probe& probe, 
 // inside --out, then renamed to their notebook_* names: a figure is complete or absent.
 class FigureStage {
 public:
-    explicit FigureStage(const std::string& out) : out_(out), dir_(join_path(out, ".notebook-figures")) {
+    explicit FigureStage(const std::string& out) : out_(out), dir_(join_path(out, kStage)) {
         make_dirs(dir_);
     }
     ~FigureStage() {
@@ -202,7 +203,12 @@ void check_notebook_outputs(const Config& cfg) {
         check_output_file(join_path(cfg.out, f), "--out");
         ++files;
     }
-    check_output_file(join_path(join_path(cfg.out, ".notebook-figures"), "sigmoid_inits.png"), "--out");
+    // the figures' own directory can be made, and is gone again until they are drawn
+    const std::string stage = join_path(cfg.out, kStage);
+    const bool was_there = is_dir(stage);
+    ensure_writable_dir(stage, "--out");
+    check_output_file(join_path(stage, "sigmoid_inits.png"), "--out");
+    if (!was_there) ::rmdir(stage.c_str());
     check_free_space(cfg.out, 2 * kPageBytes, files, "--out");  // the figures, then the page that embeds them
 }
 
