@@ -126,7 +126,7 @@ dangling_out_link_misnamed @@ src/fsutil.cpp @@ throw Error(partial + ": a symbo
 # wi notebook: the page's escaping and base64, answers that follow the numbers, figures staged atomically
 notebook_escape_amp @@ src/app/html.cpp @@ case '&': s += "&amp;"; break; @@ case '&': s += "&"; break; @@ notebook/every_string_is_escaped
 notebook_base64_unpadded @@ src/app/html.cpp @@ s += left == 2 ? kAlphabet[v >> 6 & 63] : '='; @@ s += kAlphabet[v >> 6 & 63]; @@ notebook/base64_matches_rfc4648_vectors
-notebook_best_is_worst @@ src/app/notebook_cells.cpp @@ return a.test_accuracy > b.test_accuracy; @@ return a.test_accuracy < b.test_accuracy; @@ notebook/answers_follow_the_numbers
+notebook_best_is_worst @@ src/app/notebook_sigmoid.cpp @@ return a.test_accuracy > b.test_accuracy; @@ return a.test_accuracy < b.test_accuracy; @@ notebook/answers_follow_the_numbers
 notebook_prior_unread @@ src/app/notebook_cells.cpp @@ if (std::fabs(acc - n.prior_share) <= kPriorTol) @@ if (std::fabs(acc - n.prior_share) < 0) @@ notebook/answers_follow_the_numbers
 notebook_divergence_unread @@ src/app/notebook_cells.cpp @@ if (rep.diverged) { @@ if (false) { @@ notebook/answers_follow_the_numbers
 notebook_stage_left_behind @@ src/app/notebook.cpp @@ ::rmdir(dir_.c_str()); @@ (void)dir_; @@ notebook/page_is_well_formed_self_contained_and_its_figures_decode

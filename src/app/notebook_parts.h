@@ -43,6 +43,15 @@ struct NotebookRuns {
 
 const RunResult& find_result(const std::vector<RunResult>& results, const std::string& label);
 
+// Wording shared by the cells (notebook_cells.cpp).
+constexpr double kChance = 0.2;  // a test accuracy below this has learned nothing to speak of
+std::string f3(double v);        // "%.3f"
+std::string g3(double v);        // "%.3g"
+std::string g4(double v);        // "%.4g"
+std::string epochs_flag(int epochs);  // "" for the notebook's 3, else " --epochs N"
+std::string command(const NotebookRuns& n, const std::string& args);  // "./wi ARGS" and the run's own flags
+std::vector<std::string> diagnosis_lines(const RunResult& r);          // "label: line", or "nothing unusual"
+
 // The cells, in the notebook's order.
 DocCell cell_model(const NotebookRuns& n);
 DocCell cell_zeros(const NotebookRuns& n);
