@@ -129,24 +129,24 @@ std::vector<PlotPanel> sigmoid_panels(const std::vector<RunResult>& runs) {
 
 // Words into lines of at most `width` columns, the first after `first`, the rest after `indent`.
 std::string wrap(const std::string& text, const std::string& first, const std::string& indent, int width) {
-    std::string out = first, line;
+    std::string out = first;
     std::size_t col = first.size();
-    std::size_t i = 0;
-    while (i < text.size()) {
+    bool words_on_line = false;
+    for (std::size_t i = 0; i < text.size();) {
         const std::size_t j = std::min(text.find(' ', i), text.size());
         const std::string word = text.substr(i, j - i);
         i = j + 1;
         if (word.empty()) continue;
-        const bool fresh = col == first.size() && out.size() == first.size();
-        if (!fresh && col + 1 + word.size() > static_cast<std::size_t>(width) && col > indent.size()) {
+        if (words_on_line && col + 1 + word.size() > static_cast<std::size_t>(width)) {
             out += "\n" + indent;
             col = indent.size();
-        } else if (!fresh && col > indent.size()) {
+        } else if (words_on_line) {
             out += ' ';
             ++col;
         }
         out += word;
         col += word.size();
+        words_on_line = true;
     }
     return out + "\n";
 }
