@@ -88,7 +88,7 @@ std::vector<std::string> symmetry_sentences(const RunResult& r, const std::vecto
     if (all_one && no_gradient)
         out.push_back("So it cannot learn: every hidden unit computes the same function, and with zero weights "
                       "downstream the hidden layers get no gradient at all (norm 0), so they never leave their "
-                      "start; only the output layer's bias moves.");
+                      "start.");
     else if (all_one && still_one)
         out.push_back("So it cannot learn features: every hidden unit computes the same function and gets the same "
                       "gradient, so the units stay identical through training; each hidden layer acts as a "
@@ -196,6 +196,16 @@ DocCell cell_zeros(const NotebookRuns& n) {
         }
         c.answer.push_back("The gradient cell on this init: the only nonzero gradients are in " +
                            (moving.empty() ? std::string("no tensor at all") : moving) + ".");
+    }
+    if (!n.zeros_after.empty()) {
+        std::string nonzero;
+        for (std::size_t l = 0; l < n.zeros_after.size(); ++l) {
+            const LayerPair& p = n.zeros_after[l];
+            if (p.w.min != 0 || p.w.max != 0) nonzero += strf("%sfc%zu.weight", nonzero.empty() ? "" : ", ", l + 1);
+            if (p.b.min != 0 || p.b.max != 0) nonzero += strf("%sfc%zu.bias", nonzero.empty() ? "" : ", ", l + 1);
+        }
+        c.answer.push_back(strf("After epoch %d the parameters that are no longer all 0: %s.", n.epochs,
+                                nonzero.empty() ? "none" : nonzero.c_str()));
     }
     c.diagnosis = diagnosis_lines(r);
     if (!n.fig_zeros.empty()) c.figures.push_back({n.fig_zeros, "loss and accuracy against the SGD step for zero weights"});
