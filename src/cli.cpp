@@ -112,6 +112,20 @@ Config parse_args(const std::vector<std::string>& args) {
                 if (args[i] == f || args[i].rfind(std::string(f) + "=", 0) == 0)
                     throw Error(std::string(f) + ": not for `wi experiment` (it sets its own runs; --quick picks small sizes)");
     }
+    // `wi notebook [flags]`: the notebook's own runs (src/app/), so flags that would change them are refused.
+    if (!args.empty() && args[0] == "notebook") {
+        c.notebook = true;
+        first = 1;
+        const char* const own[] = {"--init", "--init-value", "--bias", "--arch", "--act", "--epochs", "--batch",
+                                   "--lr", "--no-shuffle", "--compare", "--explain-init", "--list-inits", "--stats",
+                                   "--plots", "--grads", "--save-init", "--save-weights", "--load-weights",
+                                   "--device", "--width", "--inits", "--fan-in", "--fan-out"};
+        for (std::size_t i = first; i < args.size(); ++i)
+            for (const char* f : own)
+                if (args[i] == f || args[i].rfind(std::string(f) + "=", 0) == 0)
+                    throw Error(std::string(f) + ": not for `wi notebook` (it re-runs the notebook's own cells; "
+                                "--quick trains 1 epoch)");
+    }
     std::string sampling_flag;  // the first of --inits, --fan-in, --fan-out given, for messages
     std::string init_flag;      // the first of --init, --init-value, --bias given (for --load-weights)
     for (std::size_t i = first; i < args.size(); ++i) {
@@ -224,6 +238,8 @@ Config parse_args(const std::vector<std::string>& args) {
             if (dir.empty()) throw Error(flag + ": missing value");
             (flag == "--save-weights" ? c.save_weights : flag == "--save-init" ? c.save_init : c.load_weights) = dir;
         }
+        else if (args[i] == "notebook")
+            throw Error("'notebook' must come first: wi notebook [flags]");
         else if (args[i] == "plot" || args[i] == "experiment")
             throw Error("'" + args[i] + "' must come first: wi " + args[i] + " NAME [flags]");
         else if (args[i] == "full" && i > 0 && args[i - 1] == "--grads")
@@ -236,8 +252,8 @@ Config parse_args(const std::vector<std::string>& args) {
         throw Error("--compare: cannot be combined with --save-weights or --save-init (which run's weights?)");
     if (!sampling_flag.empty() && c.plot != "sigmoid")
         throw Error(sampling_flag + ": only for `wi plot sigmoid` (it sets the initializers and layer shape sampled there)");
-    if ((c.quick || c.width > 0) && c.experiment.empty())
-        throw Error(std::string(c.quick ? "--quick" : "--width") + ": only for `wi experiment NAME`");
+    if ((c.quick || c.width > 0) && c.experiment.empty() && !(c.quick && c.notebook))
+        throw Error(std::string(c.quick ? "--quick" : "--width") + ": only for `wi experiment NAME` and `wi notebook`");
     // The sampled layer is allocated whole: (fan_out, fan_in) floats, twice (weights and gradient).
     if (static_cast<long long>(c.fan_in) * c.fan_out > (1LL << 24))
         throw Error("--fan-in/--fan-out: a " + std::to_string(c.fan_out) + " x " + std::to_string(c.fan_in) +
@@ -289,6 +305,9 @@ std::string help_text() {
          "\n"
          "usage: wi [flags]                      train (and test) one model\n"
          "       wi plot sigmoid|sigmoid-grad    draw a figure into --out (no data needed)\n"
+         "       wi notebook [--quick]           re-run the seed notebook cell by cell, each question\n"
+         "                                       answered from its measurements; out/notebook.html\n"
+         "                                       (--quick: 1 epoch per training cell)\n"
          "       wi experiment NAME [--quick]    re-run a paper's result: glorot2010, he2015, saxe2014,\n"
          "                                       lsuv; a table, figures in --out, a verdict line\n"
          "                                       (--quick: small sizes; --width N: the hidden width)\n"

@@ -25,7 +25,8 @@ struct Config {
     bool plots = false;                // --plots: training_<init>.png and weights_<init>.png after the run
     std::string plot;                  // `wi plot NAME`: sigmoid | sigmoid-grad ("" for a training run)
     std::string experiment;            // `wi experiment NAME`: glorot2010 | he2015 | saxe2014 | lsuv ("" otherwise)
-    bool quick = false;                // --quick: the experiment's small sizes (seconds, for tests)
+    bool notebook = false;             // `wi notebook`: the seed notebook re-run, cell by cell (src/app/)
+    bool quick = false;                // --quick: the experiment's small sizes, or the notebook's 1 epoch (seconds, for tests)
     int width = 0;                     // --width N: the experiment's hidden width (0: its own)
     std::vector<std::string> plot_inits = {"kaiming_normal", "randn", "xavier_normal"};  // --inits (wi plot sigmoid)
     int fan_in = 784, fan_out = 32;    // --fan-in, --fan-out: the layer shape `wi plot sigmoid` samples for

@@ -9,6 +9,7 @@
 #include <omp.h>
 #endif
 
+#include "app/notebook.h"
 #include "cli.h"
 #include "data/mnist.h"
 #include "error.h"
@@ -179,6 +180,7 @@ int run(const Config& cfg) {
     }
     if (!cfg.plot.empty()) return run_plot_command(cfg, stdout);  // needs no data
     if (!cfg.experiment.empty()) return run_experiment_command(cfg, stdout);  // loads its own data
+    if (cfg.notebook) return run_notebook_command(cfg, stdout);  // loads its own data
     // Output targets are checked before any work, so a bad one costs nothing.
     check_run_outputs(cfg);
     Backend::choose(cfg.kernel, cfg.device);  // and so is a --kernel or --device this machine lacks

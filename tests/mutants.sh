@@ -130,6 +130,14 @@ unknown_rate_as_zero @@ src/report/progress.cpp @@ : ", ? " + s.rate_unit; @@ : 
 bar_left_under_epoch_line @@ src/train/trainer.cpp @@         bar.finish();\n        if (!report.diverged && !report.interrupted_by) parameters_diverged @@         if (!report.diverged && !report.interrupted_by) parameters_diverged @@ progress/a_run_in_a_60_column_terminal_leaves_only_its_lines
 fetch_marker_ignored @@ src/data/mnist.cpp @@ if (!fetch_now && fetch_marker_holds(read_marker(marker), now)) break; @@ if (false) break; @@ offline/one_line_then_silence_then_fetch_retries
 fetch_marker_from_the_future @@ src/data/mnist.cpp @@ return t <= now && now - t < kFetchRetrySeconds; @@ return now - t < kFetchRetrySeconds; @@ offline/the_marker_holds_for_a_day_from_a_time_in_the_past,an_old_or_unreadable_marker_is_tried_again
+
+# wi notebook: the page's escaping and base64, answers that follow the numbers, figures staged atomically
+notebook_escape_amp @@ src/app/html.cpp @@ case '&': s += "&amp;"; break; @@ case '&': s += "&"; break; @@ notebook/every_string_is_escaped
+notebook_base64_unpadded @@ src/app/html.cpp @@ s += left == 2 ? kAlphabet[v >> 6 & 63] : '='; @@ s += kAlphabet[v >> 6 & 63]; @@ notebook/base64_matches_rfc4648_vectors
+notebook_best_is_worst @@ src/app/notebook_sigmoid.cpp @@ return a.test_accuracy > b.test_accuracy; @@ return a.test_accuracy < b.test_accuracy; @@ notebook/answers_follow_the_numbers
+notebook_prior_unread @@ src/app/notebook_cells.cpp @@ if (std::fabs(acc - n.prior_share) <= kPriorTol) @@ if (std::fabs(acc - n.prior_share) < 0) @@ notebook/answers_follow_the_numbers
+notebook_divergence_unread @@ src/app/notebook_cells.cpp @@ if (rep.diverged) { @@ if (false) { @@ notebook/answers_follow_the_numbers
+notebook_stage_left_behind @@ src/app/notebook.cpp @@ ::rmdir(dir_.c_str()); @@ (void)dir_; @@ notebook/page_is_well_formed_self_contained_and_its_figures_decode
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
