@@ -296,7 +296,8 @@ int run_notebook_command(const Config& cfg, std::FILE* out) {
                      setups.size(), thread_count(), thread_count() == 1 ? "" : "s", backend.name().c_str());
         if (!flush_output(out)) return kExitOutput;
     }
-    const std::vector<RunResult> results = run_compare(setups, data, probe);
+    const std::vector<RunResult> results =
+        run_compare(setups, data, probe, "notebook", RunsProgress::mode_for(cfg.quiet));
     if (const int sig = interrupt_signal()) {
         std::fprintf(out, "notebook: interrupted by %s, no page written\n", signal_name(sig));
         return 128 + sig;
