@@ -63,6 +63,11 @@ Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_
         canvas_.fill_rect({px.left, frame_.to_py(t) - 0.5, px.width, 1.0}, palette::kGrid);
 }
 
+void Axes::mark(Point p) {
+    drawn_.push_back(p);
+    frame_.data.push_back(p);
+}
+
 bool Axes::to_pixel(double x, double y, Point* p) {
     if (!std::isfinite(x) || !std::isfinite(y) || (frame_.log_y && !(y > 0.0))) {
         ++skipped_;
@@ -89,14 +94,14 @@ void Axes::line(const std::vector<double>& x, const std::vector<double>& y, Colo
             flush();
             continue;
         }
-        // Remember points every few pixels along the segment, so the legend keeps off lines too.
+        // Remember points every 2 pixels along the segment, so the legend and labels keep off lines too.
         if (!run.empty()) {
             const double len = std::hypot(p.x - run.back().x, p.y - run.back().y);
-            for (double t = 8.0; t < len && t < 4000.0; t += 8.0)
-                drawn_.push_back({run.back().x + (p.x - run.back().x) * t / len, run.back().y + (p.y - run.back().y) * t / len});
+            for (double t = 2.0; t < len && t < 4000.0; t += 2.0)
+                mark({run.back().x + (p.x - run.back().x) * t / len, run.back().y + (p.y - run.back().y) * t / len});
         }
         run.push_back(p);
-        drawn_.push_back(p);
+        mark(p);
     }
     flush();
     canvas_.reset_clip();
@@ -110,7 +115,7 @@ void Axes::scatter(const std::vector<double>& x, const std::vector<double>& y, C
         Point p;
         if (!to_pixel(x[i], y[i], &p)) continue;
         canvas_.marker(p, m, radius, c, alpha);
-        drawn_.push_back(p);
+        mark(p);
     }
     canvas_.reset_clip();
     if (!label.empty()) entries_.push_back({label, c, Swatch::Markers, m});
@@ -131,7 +136,7 @@ void Axes::bars(double lo, double hi, const std::vector<double>& heights, Color 
         canvas_.fill_rect({x0, std::min(top.y, base), x1 - x0, std::abs(base - top.y)}, c, 0.45);
         contour.push_back({x0, top.y});
         contour.push_back({x1, top.y});
-        for (double f = 0.0; f <= 1.0; f += 0.25) drawn_.push_back({(x0 + x1) / 2, top.y + (base - top.y) * f});
+        for (double f = 0.0; f <= 1.0; f += 0.25) mark({(x0 + x1) / 2, top.y + (base - top.y) * f});
     }
     contour.push_back({contour.back().x, base});
     canvas_.polyline(contour, c, 1.3);
@@ -145,6 +150,23 @@ void Axes::vline(double x, Color c, double width, bool dashed) {
     canvas_.set_clip(frame_.px);
     dashed ? canvas_.dashed_line(p, q, c, width, 6.0, 4.0) : canvas_.line(p, q, c, width);
     canvas_.reset_clip();
+}
+
+void Axes::stem(double x, double y, Color c, double width, bool dashed) {
+    Point top;
+    if (!to_pixel(x, y, &top)) return;
+    const Rect& f = frame_.px;
+    const double base = clamp_px(frame_.to_py(frame_.log_y ? frame_.y.lo : 0.0));
+    top.y = std::max(top.y, f.top + 4.0);
+    canvas_.set_clip(f);
+    if (dashed) {
+        canvas_.dashed_line({top.x, base}, top, c, width, 6.0, 4.0);
+    } else {
+        canvas_.line({top.x, base}, top, c, width);
+        canvas_.marker(top, Marker::Circle, width + 2.0, c);
+    }
+    canvas_.reset_clip();
+    for (double py = top.y; py <= base; py += 2.0) mark({top.x, py});
 }
 
 void Axes::vspan(double x0, double x1, Color c, double alpha) {
@@ -167,7 +189,44 @@ void Axes::annotate(Point data, Point offset, const std::string& text, Color c, 
     const Rect box{left - 3, at.y - st.size * 0.6, w + 6, st.size * 1.2};
     if (boxed) canvas_.fill_rect(box, palette::kWhite, 0.8);
     draw_text(canvas_, font_, text, at, st);
+    frame_.labels.push_back(box);
     for (double f = 0.0; f <= 1.0; f += 0.25) drawn_.push_back({box.left + box.width * f, box.top + box.height / 2});
+}
+
+void Axes::annotate_clear(Point data, const std::string& text, Color c) {
+    Point at;
+    if (!to_pixel(data.x, data.y, &at)) return;
+    const Rect& f = frame_.px;
+    const double w = font_.width(text, kLegendSize), h = kLegendSize * 1.2;
+    auto hits = [&](const Rect& b) {
+        const Rect grown{b.left - 2, b.top - 2, b.width + 4, b.height + 4};
+        long n = 0;
+        for (const Point& q : frame_.data)
+            n += q.x >= grown.left && q.x <= grown.right() && q.y >= grown.top && q.y <= grown.bottom();
+        for (const Rect& l : frame_.labels) n += overlaps(grown, l) ? 1000 : 0;
+        return n;
+    };
+    Rect best{};
+    long least = -1;
+    for (double dy : {-18.0, 18.0, -30.0, 30.0, -44.0, 44.0, -60.0, 60.0, -80.0, 80.0}) {
+        for (double dx : {-w - 6.0, 6.0, -w / 2}) {  // to the left, to the right, centred
+            const Rect b{at.x + dx - 3, at.y + dy - h / 2, w + 6, h};
+            if (b.left < f.left + 2 || b.right() > f.right() - 2 || b.top < f.top + 2 || b.bottom() > f.bottom() - 2) continue;
+            const long n = hits(b);
+            if (least < 0 || n < least) least = n, best = b;
+            if (n == 0) break;
+        }
+        if (least == 0) break;
+    }
+    if (least < 0) best = {at.x - w - 9, at.y - 18 - h / 2, w + 6, h};  // no place inside the frame: above, to the left
+    TextStyle st;
+    st.size = kLegendSize;
+    st.color = c;
+    st.v = Align::Center;
+    if (least != 0) canvas_.fill_rect(best, palette::kWhite, 0.8);
+    draw_text(canvas_, font_, text, {best.left + 3, best.top + h / 2}, st);
+    frame_.labels.push_back(best);
+    for (double fx = 0.0; fx <= 1.0; fx += 0.25) drawn_.push_back({best.left + best.width * fx, best.top + best.height / 2});
 }
 
 Rect Axes::draw_notes() {
@@ -181,6 +240,7 @@ Rect Axes::draw_notes() {
     const Rect box{f.left + kInset, f.top + kInset, w + 20, 10 + kLegendRow * notes_.size()};
     canvas_.fill_rect(box, palette::kWhite, 0.85);
     canvas_.fill_rect({box.left, box.top, 3, box.height}, palette::kVermillion);
+    frame_.notes = box;
     TextStyle st;
     st.size = kLegendSize;
     st.color = palette::kVermillion;
@@ -223,6 +283,7 @@ void Axes::draw_legend(const Rect& notes) {
     }
     canvas_.fill_rect(b, palette::kWhite, 0.85);
     outline(canvas_, b, Color{200, 200, 200});
+    frame_.legend = b;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         const LegendEntry& e = entries_[i];
         const double cy = b.top + 8 + kLegendRow * (i + 0.5), sx = b.left + 10;
@@ -236,13 +297,18 @@ void Axes::draw_legend(const Rect& notes) {
                 canvas_.fill_rect({sx + 3, cy - 7, kLegendSwatch - 6, 14}, e.color, 0.45);
                 canvas_.fill_rect({sx + 3, cy - 7, kLegendSwatch - 6, 1.3}, e.color);
                 break;
+            case Swatch::Stem:
+                canvas_.line({sx + 15, cy + 8}, {sx + 15, cy - 4}, e.color, 2.5);
+                canvas_.marker({sx + 15, cy - 4}, Marker::Circle, 4.0, e.color);
+                break;
             case Swatch::None: break;
         }
         TextStyle st;
         st.size = size;
         st.v = Align::Center;
-        st.color = e.swatch == Swatch::None ? e.color : palette::kText;
-        draw_text(canvas_, font_, e.label, {sx + kLegendSwatch + 8, cy}, st);
+        st.color = e.swatch == Swatch::None ? palette::kAxis : palette::kText;
+        // a row without a swatch is a caption: it starts at the box's left edge
+        draw_text(canvas_, font_, e.label, {e.swatch == Swatch::None ? sx : sx + kLegendSwatch + 8, cy}, st);
     }
 }
 
@@ -266,6 +332,9 @@ void Axes::draw_axes(const AxesLabels& labels) {
     double widest = 0.0;
     if (labels.y_ticks) {
         const double ystep = nice_step(frame_.y.hi - frame_.y.lo, ny);
+        if (frame_.log_y)
+            for (double t : log_minor_ticks(frame_.y))
+                canvas_.fill_rect({f.left - 1 - kTickLength * 0.6, frame_.to_py(t) - 0.5, kTickLength * 0.6, 1.0}, palette::kAxis);
         for (double t : frame_.log_y ? log_ticks(frame_.y, ny) : nice_ticks(frame_.y, ny)) {
             const double py = frame_.to_py(t);
             canvas_.fill_rect({f.left - 1 - kTickLength, py - 0.6, kTickLength, 1.2}, palette::kAxis);

@@ -24,9 +24,16 @@ struct Frame {
     bool log_y = false;
     double to_px(double xv) const { return px.left + (xv - x.lo) / (x.hi - x.lo) * px.width; }
     double to_py(double yv) const;
+    // What a reader sees, kept for checks: pixel positions of the drawn data (lines sampled every
+    // 2 px, markers, bars, stems), the legend's and the notes' boxes (width 0: none) and the
+    // boxes of the text labels placed in the panel.
+    std::vector<Point> data;
+    Rect legend, notes;
+    std::vector<Rect> labels;
 };
 
-enum class Swatch { Line, DashedLine, Markers, Patch, None };
+// None: a caption row in the legend box (text only, set in grey from the box's left edge).
+enum class Swatch { Line, DashedLine, Markers, Patch, Stem, None };
 enum class Corner { Best, TopLeft, TopRight, BottomLeft, BottomRight };
 
 struct LegendEntry {
@@ -55,10 +62,16 @@ public:
     // Histogram bars: bin i spans [lo + i*w, lo + (i+1)*w), w = (hi - lo) / heights.size().
     void bars(double lo, double hi, const std::vector<double>& heights, Color c, const std::string& label);
     void vline(double x, Color c, double width = 1.2, bool dashed = true);
+    // A point mass: a vertical stem at x from the axis up to y (to the top of the frame when y
+    // is above it), a marker on top; dashed draws it as a dashed line without the marker.
+    void stem(double x, double y, Color c, double width, bool dashed = false);
     // A shaded band over x in [x0, x1], the full height of the frame.
     void vspan(double x0, double x1, Color c, double alpha);
     // Text at a data point, offset in pixels, on a white box when boxed (kept off by the legend).
     void annotate(Point data, Point offset, const std::string& text, Color c, Align h = Align::Start, bool boxed = false);
+    // Text near a data point, in the first of a few places above, below and beside it whose box
+    // holds no drawn data and no other label (else the place that hides the fewest).
+    void annotate_clear(Point data, const std::string& text, Color c);
 
     void add_legend_entry(const LegendEntry& e) { entries_.push_back(e); }
     void note(const std::string& text) { notes_.push_back(text); }  // shown in a box at the top left
@@ -68,7 +81,8 @@ public:
     void finish(const AxesLabels& labels);
 
 private:
-    bool to_pixel(double x, double y, Point* p);  // false (and counted) for a point that cannot be drawn
+    bool to_pixel(double x, double y, Point* p);
+    void mark(Point p);  // a pixel of drawn data: legends and labels keep off it  // false (and counted) for a point that cannot be drawn
     Rect draw_notes();
     void draw_legend(const Rect& notes);
     void draw_axes(const AxesLabels& labels);

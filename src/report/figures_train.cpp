@@ -142,16 +142,28 @@ FigureFile plot_training(const FigureOptions& fig, const std::string& name, cons
     // About 30 windows across the run: smooth enough to see the trend through batch-of-4
     // noise, short enough to keep the first epoch's fast drop; at most 500 steps.
     const std::size_t window = std::max<std::size_t>(1, std::min<std::size_t>(500, n / 30));
-    std::vector<double> steps(n);
-    for (std::size_t i = 0; i < n; ++i) steps[i] = static_cast<double>(i + 1);
     const Range xr = finite_range({0.0, static_cast<double>(std::max<std::size_t>(n, 1))}, 0.02);
-    const std::string train_label = window > 1 ? "train: mean of the last " + std::to_string(window) + " steps"
+    // The mean is drawn from the first step with a full window: a mean of fewer steps would
+    // start lower or higher and drop or jump where the window fills, a cliff that never was.
+    const std::string train_label = window > 1 ? "train: mean of the last " + std::to_string(window) +
+                                                     " steps (from step " + std::to_string(window) + ")"
                                                : "train: each step";
+    // At the step a run diverged its loss is not finite and its accuracy is that of NaN
+    // outputs, not a measurement: the curves stop at the last step before it.
+    const std::size_t measured = curves.diverged_step > 0 ? std::min<std::size_t>(n, curves.diverged_step - 1) : n;
 
     std::vector<Frame> frames;
     for (int panel = 0; panel < 2; ++panel) {
         const bool loss = panel == 0;
-        const std::vector<double> smooth = running_mean(loss ? curves.step_loss : curves.step_accuracy, window);
+        const std::vector<double>& series = loss ? curves.step_loss : curves.step_accuracy;
+        const std::vector<double> mean = running_mean(std::vector<double>(series.begin(), series.begin() +
+                                                                              std::min(series.size(), measured)),
+                                                      window);
+        std::vector<double> sx, smooth;  // the full windows only
+        for (std::size_t i = window - 1; i < mean.size(); ++i) {
+            sx.push_back(static_cast<double>(i + 1));
+            smooth.push_back(mean[i]);
+        }
         std::vector<double> tx, ty;  // test points at the step each epoch ended
         for (const TrainingCurves::EpochEnd& e : curves.epochs)
             if (e.has_test) {
@@ -161,22 +173,30 @@ FigureFile plot_training(const FigureOptions& fig, const std::string& name, cons
         std::vector<double> all = smooth;
         all.insert(all.end(), ty.begin(), ty.end());
         // A loss spanning more than two decades (a huge start, a blow-up) is drawn on a log
-        // axis, where the part that matters, around ln 10 = 2.3 and below, keeps its detail.
+        // axis, where the part that matters, around ln 10 = 2.3 and below, keeps its detail;
+        // it reaches down to the decade below its lowest value, so a labelled tick sits near it.
         const Range positive = positive_range(all, 0.0);
         const bool log_y = loss && positive.hi / positive.lo > 100.0;
-        const Range yr = log_y ? positive_range(all) : loss ? finite_range(all) : merge(finite_range({0.0, 1.0}), finite_range(all));
+        Range yr = log_y ? positive_range(all) : loss ? finite_range(all) : merge(finite_range({0.0, 1.0}), finite_range(all));
+        if (log_y) yr.lo = std::min(yr.lo, std::pow(10.0, std::floor(std::log10(positive.lo))));
         Axes ax(sheet.canvas, sheet.font, panels[panel], xr, yr, log_y ? Scale::Log : Scale::Linear);
+        const Color epoch_grey{170, 170, 170};
         for (std::size_t e = 0; e + 1 < curves.epochs.size(); ++e)
-            ax.vline(static_cast<double>(curves.epochs[e].step), Color{170, 170, 170}, 1.0, true);
+            ax.vline(static_cast<double>(curves.epochs[e].step), epoch_grey, 1.0, true);
         if (curves.diverged_step > 0) {
             ax.vline(static_cast<double>(curves.diverged_step), palette::kVermillion, 1.5, true);
             ax.note("diverged at step " + std::to_string(curves.diverged_step) + ": the loss is not finite");
         }
         if (n == 0) ax.note("no training steps");
-        ax.line(steps, smooth, palette::kBlue, train_label, 2.0);
+        ax.line(sx, smooth, palette::kBlue, train_label, 2.0);
         ax.scatter(tx, ty, palette::kVermillion, Marker::Square, tx.empty() ? "" : "test set, end of each epoch", 5.5, 1.0);
+        if (curves.epochs.size() > 1)
+            ax.add_legend_entry({"end of an epoch", epoch_grey, Swatch::DashedLine, Marker::Circle});
+        // Each test value written by its point, clear of the curve; with many epochs the
+        // first and the last three.
         for (std::size_t i = 0; i < tx.size(); ++i)
-            ax.annotate({tx[i], ty[i]}, {-6.0, loss ? -17.0 : 18.0}, fixed3(ty[i]), palette::kVermillion, Align::End, true);
+            if (tx.size() <= 6 || i == 0 || i + 3 >= tx.size())
+                ax.annotate_clear({tx[i], ty[i]}, fixed3(ty[i]), palette::kVermillion);
         ax.legend(Corner::Best);
         ax.finish({loss ? "loss (cross-entropy)" : "accuracy", "iteration (SGD step)", log_y ? "loss (log scale)" : loss ? "loss" : "accuracy"});
         frames.push_back(ax.frame());

@@ -59,11 +59,20 @@ std::vector<double> log_ticks(Range r, int target) {
     return ticks;
 }
 
+std::vector<double> log_minor_ticks(Range r) {
+    std::vector<double> ticks;
+    if (!(r.lo > 0.0) || !(r.hi > r.lo) || !std::isfinite(r.hi) || std::log10(r.hi / r.lo) > 8.0) return ticks;
+    for (double e = std::floor(std::log10(r.lo)); e <= std::ceil(std::log10(r.hi)); e += 1.0)
+        for (int m = 2; m <= 9; ++m) {
+            const double t = m * std::pow(10.0, e);
+            if (t >= r.lo && t <= r.hi) ticks.push_back(t);
+        }
+    return ticks;
+}
+
 std::string log_tick_label(double value) {
     if (!(value > 0.0) || !std::isfinite(value)) return tick_label(value, 1.0);  // no power of ten
     const int e = static_cast<int>(std::lround(std::log10(value)));  // within -324..308
-    if (e == 0) return "1";
-    if (e == 1) return "10";
     static const char* const kSuper[] = {"\xE2\x81\xB0", "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB4",
                                          "\xE2\x81\xB5", "\xE2\x81\xB6", "\xE2\x81\xB7", "\xE2\x81\xB8", "\xE2\x81\xB9"};
     std::string s = "10";
