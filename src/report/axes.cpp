@@ -50,7 +50,8 @@ double Frame::to_py(double yv) const {
     return px.bottom() - (yv - y.lo) / (y.hi - y.lo) * px.height;
 }
 
-Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale) : canvas_(canvas), font_(font) {
+Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale, bool y_grid)
+    : canvas_(canvas), font_(font) {
     frame_.px = px;
     frame_.x = x;
     frame_.y = y;
@@ -59,7 +60,7 @@ Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_
     for (double t : nice_ticks(x, tick_target(px.width, kPxPerXTick)))
         canvas_.fill_rect({frame_.to_px(t) - 0.5, px.top, 1.0, px.height}, palette::kGrid);
     const int ny = tick_target(px.height, kPxPerYTick);
-    for (double t : frame_.log_y ? log_ticks(y, ny) : nice_ticks(y, ny))
+    for (double t : !y_grid ? std::vector<double>{} : frame_.log_y ? log_ticks(y, ny) : nice_ticks(y, ny))
         canvas_.fill_rect({px.left, frame_.to_py(t) - 0.5, px.width, 1.0}, palette::kGrid);
 }
 

@@ -50,7 +50,7 @@ struct AxesLabels {
 
 class Axes {
 public:
-    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale = Scale::Linear);
+    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale = Scale::Linear, bool y_grid = true);
 
     const Frame& frame() const { return frame_; }
 

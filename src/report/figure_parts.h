@@ -35,6 +35,7 @@ std::string fmt(double v, int significant = 3);
 // "N(0, σ²), σ = 0.0495", "U(−a, a), a = 0.0357, σ = 0.0206", ...
 std::string law_text(const WeightLaw& law);
 double sigmoid(double x);
+std::string grouped_count(long n);  // 25088 -> "25,088"
 
 // The initializer API as the figures use it (figures.cpp keeps every call into src/init.h).
 WeightLaw init_law(const InitSpec& spec, int fan_in, int fan_out);

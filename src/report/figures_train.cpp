@@ -77,20 +77,13 @@ bool in_mass(const std::vector<PointMass>& masses, double x) {
     return false;
 }
 
-// 25088 -> "25,088"
-std::string grouped(long n) {
-    std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-    return s;
-}
-
 // "all 25,088 at 0.5", "50 % at ≈0": the share of the weights in a point mass, and where.
 std::string mass_text(const PointMass& m, long total, double hair) {
     const bool exact = m.lo == m.hi;
     const std::string at = exact ? fmt(m.value)
                                  : std::max(std::abs(m.lo), std::abs(m.hi)) <= hair ? "\xE2\x89\x88" "0"
                                                                                    : "\xE2\x89\x88" + fmt(m.value);
-    if (m.count == total) return "all " + grouped(total) + " at " + at;
+    if (m.count == total) return "all " + grouped_count(total) + " at " + at;
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.0f %%", 100.0 * static_cast<double>(m.count) / static_cast<double>(total));
     return std::string(pct) + " at " + at;
