@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace wi {
 
@@ -50,14 +51,32 @@ double Frame::to_py(double yv) const {
     return px.bottom() - (yv - y.lo) / (y.hi - y.lo) * px.height;
 }
 
-Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale, bool y_grid)
-    : canvas_(canvas), font_(font) {
+double Frame::to_px(double xv) const {
+    if (log_x) return px.left + std::log10(xv / x.lo) / std::log10(x.hi / x.lo) * px.width;
+    return px.left + (xv - x.lo) / (x.hi - x.lo) * px.width;
+}
+
+std::vector<double> Axes::x_ticks() const {
+    if (!x_ticks_.empty()) {
+        std::vector<double> t;
+        for (double v : x_ticks_)
+            if (v >= frame_.x.lo && v <= frame_.x.hi && (!frame_.log_x || v > 0)) t.push_back(v);
+        return t;
+    }
+    const int n = tick_target(frame_.px.width, kPxPerXTick);
+    return frame_.log_x ? log_ticks(frame_.x, n) : nice_ticks(frame_.x, n);
+}
+
+Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale, const AxesOptions& options)
+    : canvas_(canvas), font_(font), x_ticks_(options.x_ticks) {
+    const bool y_grid = options.y_grid;
     frame_.px = px;
     frame_.x = x;
     frame_.y = y;
     frame_.log_y = y_scale == Scale::Log && y.lo > 0 && y.hi > y.lo;
+    frame_.log_x = options.x_scale == Scale::Log && x.lo > 0 && x.hi > x.lo;
     canvas_.fill_rect(px, palette::kWhite);
-    for (double t : nice_ticks(x, tick_target(px.width, kPxPerXTick)))
+    for (double t : x_ticks())
         canvas_.fill_rect({frame_.to_px(t) - 0.5, px.top, 1.0, px.height}, palette::kGrid);
     const int ny = tick_target(px.height, kPxPerYTick);
     for (double t : !y_grid ? std::vector<double>{} : frame_.log_y ? log_ticks(y, ny) : nice_ticks(y, ny))
@@ -70,7 +89,7 @@ void Axes::mark(Point p) {
 }
 
 bool Axes::to_pixel(double x, double y, Point* p) {
-    if (!std::isfinite(x) || !std::isfinite(y) || (frame_.log_y && !(y > 0.0))) {
+    if (!std::isfinite(x) || !std::isfinite(y) || (frame_.log_y && !(y > 0.0)) || (frame_.log_x && !(x > 0.0))) {
         ++skipped_;
         return false;
     }
@@ -254,13 +273,16 @@ Rect Axes::draw_notes() {
 void Axes::draw_legend(const Rect& notes) {
     if (!want_legend_ || entries_.empty()) return;
     const Rect& f = frame_.px;
+    const int cols = std::max(1, std::min<int>(legend_columns_, static_cast<int>(entries_.size())));
+    const std::size_t rows = (entries_.size() + cols - 1) / cols;
     double text_w = 0.0;
     for (const LegendEntry& e : entries_) text_w = std::max(text_w, font_.width(e.label, kLegendSize));
     // A legend wider than the frame is set smaller (down to 10 px) so it stays inside.
-    const double room = f.width - 2 * kInset - (10 + kLegendSwatch + 8 + 12);
+    const double room = (f.width - 2 * kInset) / cols - (10 + kLegendSwatch + 8 + 12);
     const double size = text_w > room ? std::max(10.0, kLegendSize * room / text_w) : kLegendSize;
     text_w *= size / kLegendSize;
-    const double w = 10 + kLegendSwatch + 8 + text_w + 12, h = 8 + kLegendRow * entries_.size() + 2;
+    const double col_w = 10 + kLegendSwatch + 8 + text_w + 12;
+    const double w = col_w * cols, h = 8 + kLegendRow * rows + 2;
     auto box_at = [&](Corner c) -> Rect {
         const bool left = c == Corner::TopLeft || c == Corner::BottomLeft;
         const bool top = c == Corner::TopLeft || c == Corner::TopRight;
@@ -287,7 +309,7 @@ void Axes::draw_legend(const Rect& notes) {
     frame_.legend = b;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         const LegendEntry& e = entries_[i];
-        const double cy = b.top + 8 + kLegendRow * (i + 0.5), sx = b.left + 10;
+        const double cy = b.top + 8 + kLegendRow * (i / cols + 0.5), sx = b.left + 10 + col_w * (i % cols);
         switch (e.swatch) {
             case Swatch::Line: canvas_.line({sx, cy}, {sx + kLegendSwatch, cy}, e.color, 2.5); break;
             case Swatch::DashedLine: canvas_.dashed_line({sx, cy}, {sx + kLegendSwatch, cy}, e.color, 2.0, 7.0, 4.0); break;
@@ -323,10 +345,13 @@ void Axes::draw_axes(const AxesLabels& labels) {
     tick.h = Align::Center;
     const int nx = tick_target(f.width, kPxPerXTick), ny = tick_target(f.height, kPxPerYTick);
     const double xstep = nice_step(frame_.x.hi - frame_.x.lo, nx);
-    for (double t : nice_ticks(frame_.x, nx)) {
+    for (double t : x_ticks()) {
         const double px = frame_.to_px(t);
         canvas_.fill_rect({px - 0.6, f.bottom() + 1, 1.2, kTickLength}, palette::kAxis);
-        draw_text(canvas_, font_, tick_label(t, xstep), {px, f.bottom() + kTickLength + 5}, tick);
+        char given[32];
+        std::snprintf(given, sizeof given, "%g", t);
+        const std::string text = !x_ticks_.empty() ? std::string(given) : frame_.log_x ? log_tick_label(t) : tick_label(t, xstep);
+        draw_text(canvas_, font_, text, {px, f.bottom() + kTickLength + 5}, tick);
     }
     tick.h = Align::End;
     tick.v = Align::Center;

@@ -21,8 +21,8 @@ enum class Scale { Linear, Log };
 struct Frame {
     Rect px;
     Range x, y;
-    bool log_y = false;
-    double to_px(double xv) const { return px.left + (xv - x.lo) / (x.hi - x.lo) * px.width; }
+    bool log_y = false, log_x = false;
+    double to_px(double xv) const;
     double to_py(double yv) const;
     // What a reader sees, kept for checks: pixel positions of the drawn data (lines sampled every
     // 2 px, markers, bars, stems), the legend's and the notes' boxes (width 0: none) and the
@@ -48,9 +48,17 @@ struct AxesLabels {
     bool y_ticks = true;  // false: a y axis without numbers (e.g. lanes of a strip plot)
 };
 
+struct AxesOptions {
+    Scale x_scale = Scale::Linear;
+    std::vector<double> x_ticks;  // labelled x ticks at these values (empty: chosen from the range)
+    bool y_grid = true;           // false: no horizontal grid lines
+};
+
 class Axes {
 public:
-    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale = Scale::Linear, bool y_grid = true);
+    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale = Scale::Linear)
+        : Axes(canvas, font, px, x, y, y_scale, AxesOptions{}) {}
+    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale, const AxesOptions& options);
 
     const Frame& frame() const { return frame_; }
 
@@ -77,7 +85,10 @@ public:
     void note(const std::string& text) { notes_.push_back(text); }  // shown in a box at the top left
     long skipped() const { return skipped_; }                        // points left out so far
 
-    void legend(Corner where = Corner::Best) { legend_ = where, want_legend_ = true; }
+    // columns > 1 sets the entries in that many columns, row by row (a wide, short legend).
+    void legend(Corner where = Corner::Best, int columns = 1) {
+        legend_ = where, want_legend_ = true, legend_columns_ = columns < 1 ? 1 : columns;
+    }
     void finish(const AxesLabels& labels);
 
 private:
@@ -86,6 +97,7 @@ private:
     Rect draw_notes();
     void draw_legend(const Rect& notes);
     void draw_axes(const AxesLabels& labels);
+    std::vector<double> x_ticks() const;
 
     Canvas& canvas_;
     const Font& font_;
@@ -94,8 +106,10 @@ private:
     std::vector<std::string> notes_;
     std::vector<Point> drawn_;  // pixel positions of the data, to keep the legend off them
     long skipped_ = 0;
+    std::vector<double> x_ticks_;
     Corner legend_ = Corner::Best;
     bool want_legend_ = false;
+    int legend_columns_ = 1;
 };
 
 }  // namespace wi

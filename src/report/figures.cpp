@@ -154,7 +154,9 @@ FigureFile plot_sigmoid_inits(const FigureOptions& fig, const std::vector<InitCh
     const int n = static_cast<int>(inits.size());
     Axes ax(sheet.canvas, sheet.font, top, xr, finite_range({0.0, 1.0}));
     // The lanes have no horizontal grid: a line through each lane would run through its label.
-    Axes lanes(sheet.canvas, sheet.font, strip, xr, {-0.5, n - 0.5}, Scale::Linear, false);
+    AxesOptions no_grid;
+    no_grid.y_grid = false;
+    Axes lanes(sheet.canvas, sheet.font, strip, xr, {-0.5, n - 0.5}, Scale::Linear, no_grid);
     const Color curve = palette::kBlack;
     ax.add_legend_entry({"sigmoid(x) = 1 / (1 + e\xE2\x81\xBB\xCB\xA3)", curve, Swatch::Line, Marker::Circle});
 
