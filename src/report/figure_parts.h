@@ -30,6 +30,12 @@ struct Sheet {
     Font font;
 };
 
+// Data pixels under the frame's legend box or its notes (0 when it has neither).
+long hidden_by_legend(const Frame& f);
+// y grown at the top (or the bottom) so that `frac` of the frame's height stays free of data;
+// in log10 on a log axis.
+Range with_room(Range y, bool log, double frac, bool at_top);
+
 // v with `significant` digits ("%.3g"), a typographic minus sign.
 std::string fmt(double v, int significant = 3);
 // "N(0, σ²), σ = 0.0495", "U(−a, a), a = 0.0357, σ = 0.0206", ...

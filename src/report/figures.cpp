@@ -36,6 +36,23 @@ std::vector<double> sample_init_weights(const InitSpec& spec, int fan_in, int fa
 
 // ---- Shared pieces (figure_parts.h).
 
+long hidden_by_legend(const Frame& f) {
+    auto under = [](const Rect& r, const Point& q) {
+        return r.width > 0 && q.x >= r.left && q.x <= r.right() && q.y >= r.top && q.y <= r.bottom();
+    };
+    return std::count_if(f.data.begin(), f.data.end(), [&](const Point& q) { return under(f.legend, q) || under(f.notes, q); });
+}
+
+Range with_room(Range y, bool log, double frac, bool at_top) {
+    const double k = 1.0 / (1.0 - frac);
+    if (log) {
+        const double a = std::log10(y.lo), b = std::log10(y.hi), span = (b - a) * (k - 1.0);
+        return at_top ? Range{y.lo, std::pow(10.0, b + span)} : Range{std::pow(10.0, a - span), y.hi};
+    }
+    const double span = (y.hi - y.lo) * (k - 1.0);
+    return at_top ? Range{y.lo, y.hi + span} : Range{y.lo - span, y.hi};
+}
+
 std::string fmt(double v, int significant) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%.*g", significant, v);

@@ -63,25 +63,6 @@ Frame draw_panel(Canvas& canvas, const Font& font, const Rect& cell, const PlotP
     return ax.frame();
 }
 
-// Data pixels under the legend box.
-long hidden_by_legend(const Frame& f) {
-    if (f.legend.width <= 0) return 0;
-    return std::count_if(f.data.begin(), f.data.end(), [&f](const Point& q) {
-        return q.x >= f.legend.left && q.x <= f.legend.right() && q.y >= f.legend.top && q.y <= f.legend.bottom();
-    });
-}
-
-// y grown at the top (or the bottom) so that `frac` of the frame's height stays free of data.
-Range with_room(Range y, bool log, double frac, bool at_top) {
-    const double k = 1.0 / (1.0 - frac);
-    if (log) {
-        const double a = std::log10(y.lo), b = std::log10(y.hi), span = (b - a) * (k - 1.0);
-        return at_top ? Range{y.lo, std::pow(10.0, b + span)} : Range{std::pow(10.0, a - span), y.hi};
-    }
-    const double span = (y.hi - y.lo) * (k - 1.0);
-    return at_top ? Range{y.lo, y.hi + span} : Range{y.lo - span, y.hi};
-}
-
 }  // namespace
 
 FigureFile plot_panels(const FigureOptions& fig, const std::string& file, const std::string& heading,

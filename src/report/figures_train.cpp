@@ -269,27 +269,45 @@ FigureFile plot_training(const FigureOptions& fig, const std::string& name, cons
         const bool log_y = loss && positive.hi / positive.lo > 100.0;
         Range yr = log_y ? positive_range(all) : loss ? finite_range(all) : merge(finite_range({0.0, 1.0}), finite_range(all));
         if (log_y) yr.lo = std::min(yr.lo, std::pow(10.0, std::floor(std::log10(positive.lo))));
-        Axes ax(sheet.canvas, sheet.font, panels[panel], xr, yr, log_y ? Scale::Log : Scale::Linear);
-        const Color epoch_grey{170, 170, 170};
-        for (std::size_t e = 0; e + 1 < curves.epochs.size(); ++e)
-            ax.vline(static_cast<double>(curves.epochs[e].step), epoch_grey, 1.0, true);
-        if (curves.diverged_step > 0) {
-            ax.vline(static_cast<double>(curves.diverged_step), palette::kVermillion, 1.5, true);
-            ax.note("diverged at step " + std::to_string(curves.diverged_step) + ": the loss is not finite");
+        // The panel, drawn by draw(canvas, y range); a legend that would cover the curves
+        // wherever it goes gets room above (or below) them, tried on a scratch canvas first.
+        auto draw = [&](Canvas& canvas, Range y) {
+            Axes ax(canvas, sheet.font, panels[panel], xr, y, log_y ? Scale::Log : Scale::Linear);
+            const Color epoch_grey{170, 170, 170};
+            for (std::size_t e = 0; e + 1 < curves.epochs.size(); ++e)
+                ax.vline(static_cast<double>(curves.epochs[e].step), epoch_grey, 1.0, true);
+            if (curves.diverged_step > 0) {
+                ax.vline(static_cast<double>(curves.diverged_step), palette::kVermillion, 1.5, true);
+                ax.note("diverged at step " + std::to_string(curves.diverged_step) + ": the loss is not finite");
+            }
+            if (n == 0) ax.note("no training steps");
+            ax.line(sx, smooth, palette::kBlue, train_label, 2.0);
+            ax.scatter(tx, ty, palette::kVermillion, Marker::Square, tx.empty() ? "" : "test set, end of each epoch", 5.5, 1.0);
+            if (curves.epochs.size() > 1)
+                ax.add_legend_entry({"end of an epoch", epoch_grey, Swatch::DashedLine, Marker::Circle});
+            // Each test value written by its point, clear of the curve; with many epochs the
+            // first and the last three.
+            for (std::size_t i = 0; i < tx.size(); ++i)
+                if (tx.size() <= 6 || i == 0 || i + 3 >= tx.size())
+                    ax.annotate_clear({tx[i], ty[i]}, fixed3(ty[i]), palette::kVermillion);
+            ax.legend(Corner::Best);
+            ax.finish({loss ? "loss (cross-entropy)" : "accuracy", "iteration (SGD step)", log_y ? "loss (log scale)" : loss ? "loss" : "accuracy"});
+            return ax.frame();
+        };
+        Canvas scratch(sheet.canvas.width(), sheet.canvas.height(), palette::kWhite);
+        const Frame trial = draw(scratch, yr);
+        if (long least = hidden_by_legend(trial); least > 0) {
+            const double frac =
+                std::min(0.6, (std::max(trial.legend.bottom(), trial.notes.bottom()) - trial.px.top + 6.0) / panels[panel].height);
+            Range best = yr;
+            for (bool at_top : {true, false}) {
+                const Range grown = with_room(yr, log_y, frac, at_top);
+                const long hidden = hidden_by_legend(draw(scratch, grown));
+                if (hidden < least) least = hidden, best = grown;
+            }
+            yr = best;
         }
-        if (n == 0) ax.note("no training steps");
-        ax.line(sx, smooth, palette::kBlue, train_label, 2.0);
-        ax.scatter(tx, ty, palette::kVermillion, Marker::Square, tx.empty() ? "" : "test set, end of each epoch", 5.5, 1.0);
-        if (curves.epochs.size() > 1)
-            ax.add_legend_entry({"end of an epoch", epoch_grey, Swatch::DashedLine, Marker::Circle});
-        // Each test value written by its point, clear of the curve; with many epochs the
-        // first and the last three.
-        for (std::size_t i = 0; i < tx.size(); ++i)
-            if (tx.size() <= 6 || i == 0 || i + 3 >= tx.size())
-                ax.annotate_clear({tx[i], ty[i]}, fixed3(ty[i]), palette::kVermillion);
-        ax.legend(Corner::Best);
-        ax.finish({loss ? "loss (cross-entropy)" : "accuracy", "iteration (SGD step)", log_y ? "loss (log scale)" : loss ? "loss" : "accuracy"});
-        frames.push_back(ax.frame());
+        frames.push_back(draw(sheet.canvas, yr));
     }
     return {sheet.write(fig, "training_" + file_label + ".png"), frames};
 }

@@ -186,9 +186,9 @@ const std::vector<StrokeGlyph>& stroke_glyphs() {
         {0x2212, 7, {{0, 4, 5, 5}}},
         {0x2013, 7, {{0, 4, 5, 5}}},
         {0x2014, 9, {{0, 4, 8, 5}}},
-        // multiplication sign: two diagonals from unit squares
-        {0x00D7, 7, {{0, 2, 1, 3}, {1, 3, 2, 4}, {2, 4, 3, 5}, {3, 5, 4, 6}, {4, 6, 5, 7},
-                     {4, 2, 5, 3}, {3, 3, 4, 4}, {1, 5, 2, 6}, {0, 6, 1, 7}}},
+        // multiplication sign: two diagonals from unit squares, centred on the height of '+'
+        {0x00D7, 7, {{0, 1.5f, 1, 2.5f}, {1, 2.5f, 2, 3.5f}, {2, 3.5f, 3, 4.5f}, {3, 4.5f, 4, 5.5f}, {4, 5.5f, 5, 6.5f},
+                     {4, 1.5f, 5, 2.5f}, {3, 2.5f, 4, 3.5f}, {1, 4.5f, 2, 5.5f}, {0, 5.5f, 1, 6.5f}}},
         // almost equal: two waves
         {0x2248, 7, {{0, 3, 2, 4}, {2, 2, 3, 3}, {3, 3, 4, 4}, {4, 2, 5, 3},
                      {0, 6, 2, 7}, {2, 5, 3, 6}, {3, 6, 4, 7}, {4, 5, 5, 6}}},
