@@ -123,6 +123,13 @@ nohup_overridden @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN @@ old.sa_han
 extra_bias_file_loaded @@ src/train/weights_io.cpp @@ join_path(dir, file_name(m.layers.size(), what)) @@ join_path(dir, file_name(m.layers.size(), "weight")) @@ hunt_io/extra_layer_bias_file_is_refused
 npy_size_before_dtype @@ src/data/npy.cpp @@ *longer = f.size() > max_bytes ? f.size() : 0; @@ if (f.size() > max_bytes) throw Error(path + ": over the limit"); @@ hunt_io/float64_weights_are_named_by_dtype
 dangling_out_link_misnamed @@ src/fsutil.cpp @@ throw Error(partial + ": a symbolic link to a missing directory"); @@ throw Error(partial + ": exists and is not a directory"); @@ hunt_io/dangling_link_as_output_dir_says_so
+# figures as a reader sees them: labels and legends off the data, point masses, the built-in font, compared panels
+label_ignores_the_curve @@ src/report/axes.cpp @@ for (const Point& q : frame_.data) @@ for (const Point& q : std::vector<Point>{}) @@ figure_reader/training_labels_and_legend_keep_off_the_curves
+table_columns_touch @@ src/report/figures_train.cpp @@ constexpr double kRow = 24.0, kGap = 16.0; @@ constexpr double kRow = 24.0, kGap = 0.0; @@ figure_reader/sigma_table_columns_keep_apart_in_every_font
+point_mass_off_its_value @@ src/report/figures_train.cpp @@ ax.stem(pm.value, spread ? top : share, palette::kBlue, 2.5); @@ ax.stem(pm.value + (xr.hi - xr.lo) * 0.05, spread ? top : share, palette::kBlue, 2.5); @@ figure_reader/point_masses_are_stems_at_their_value
+builtin_sigma_as_s @@ src/report/text.cpp @@ {0x03C3, 7, @@ {0x03C4, 7, @@ figure_reader/builtin_font_draws_its_own_symbols
+reference_over_data @@ src/report/figures_experiments.cpp @@ if (s.reference != (pass == 0)) continue; @@ if (s.reference == (pass == 0)) continue; @@ figure_reader/experiment_legends_find_room_off_the_data
+y_group_not_shared @@ src/report/figures_experiments.cpp @@ panels[j].y_group == panels[k].y_group) r[k] = merge @@ panels[j].y_group == -99) r[k] = merge @@ figure_reader/experiment_legends_find_room_off_the_data
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

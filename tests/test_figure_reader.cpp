@@ -228,20 +228,23 @@ BOOST_AUTO_TEST_CASE(experiment_legends_find_room_off_the_data) {
     const FigureFile g = plot_panels(options(dir), "grouped.png", "grouped", "", {a, b}, 2);
     BOOST_TEST(g.panels[0].y.lo == g.panels[1].y.lo);
     BOOST_TEST(g.panels[0].y.hi == g.panels[1].y.hi);
-    // The reference line is drawn under the data: where it crosses layer 2's line, layer 2's colour shows.
-    const Png png = load(f.path);
-    const Frame& fr = f.panels[0];
-    const Color layer2 = palette::series(1), reference = palette::series(6);
-    int data_on_top = 0, reference_on_top = 0;
-    for (int i = 10; i < 190; i += 3) {
-        const double y = 0.05 + 0.3 + 0.02 * std::sin(i / 7.0);
-        if (std::abs(y - 0.35) > 0.003) continue;
-        const Color c = png.at(static_cast<int>(fr.to_px(i)), static_cast<int>(fr.to_py(y)));
-        data_on_top += c == layer2;
-        reference_on_top += c == reference;
+    // The reference line is drawn under the data: on a data line at the same height, only the data shows.
+    PlotPanel same{"same", "step", "loss", false, 0.0, 1.0, {}, {}};
+    same.series.push_back({"data", {0.0, 200.0}, {0.5, 0.5}, {}, 0, false, false, 2.0});
+    same.series.push_back({"chance", {0.0, 200.0}, {0.5, 0.5}, {}, 6, false, true, 1.5, true});
+    const FigureFile h = plot_panels(options(dir), "same.png", "same", "", {same}, 1);
+    const Png png = load(h.path);
+    const Frame& fr = h.panels[0];
+    const int row = static_cast<int>(fr.to_py(0.5));
+    int reference_shows = 0, data_shows = 0;
+    for (int x = static_cast<int>(fr.px.left) + 5; x < static_cast<int>(fr.px.right()) - 5; ++x) {
+        const Color c = png.at(x, row);
+        if (inside(fr.legend, {static_cast<double>(x), static_cast<double>(row)})) continue;
+        reference_shows += c.b < 150 && c.r > 150;  // yellow-ish: the reference's colour
+        data_shows += c == palette::series(0);
     }
-    BOOST_TEST(reference_on_top == 0, "the reference line hides the data");
-    BOOST_TEST(data_on_top > 0);
+    BOOST_TEST(reference_shows == 0, "the reference line hides the data at " << reference_shows << " pixels");
+    BOOST_TEST(data_shows > 100);
 }
 
 BOOST_AUTO_TEST_CASE(log_axes_label_every_decade_alike_and_short_ranges_get_more_labels) {
@@ -268,6 +271,21 @@ BOOST_AUTO_TEST_CASE(builtin_font_draws_its_own_symbols) {
     for (const char* s : {"\xCF\x83", "\xC2\xB9", "\xE2\x88\x92", "\xC3\x97", "\xE2\x89\x88", "\xC2\xB1"}) {
         const TextMask m = f.render(s, 20);
         BOOST_TEST(std::count_if(m.alpha.begin(), m.alpha.end(), [](unsigned char a) { return a > 0; }) > 4, s);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(sigma_table_columns_keep_apart_in_every_font) {
+    TempDir dir;
+    const InitSpec spec = parse_init("unusual");
+    for (const std::string font : {"", "builtin"}) {
+        const FigureFile f = plot_weights(options(dir, font), "unusual", "unusual", &spec, layers_of(3, mixed_weight));
+        BOOST_TEST_REQUIRE(f.table.size() == 20u, "a header and 3 rows of 5 cells");
+        for (std::size_t i = 0; i < f.table.size(); ++i) {
+            if (i % 5 == 4) continue;  // the last column
+            const Rect &a = f.table[i], &b = f.table[i + 1];
+            BOOST_TEST(b.left - a.right() >= 6.0, "font '" << font << "': cell " << i << " touches the next (gap "
+                                                            << b.left - a.right() << " px)");
+        }
     }
 }
 

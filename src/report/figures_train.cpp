@@ -176,8 +176,9 @@ std::vector<std::string> column_text(const std::vector<double>& v) {
 // `notes` (lines) say which layers have no panel; rows that do not fit the cell are counted in
 // a last line. Columns are as wide as their widest cell and a gap; a table wider than the cell
 // is set in a smaller size.
-void draw_summary(Sheet& sheet, const Rect& cell, const std::string& init, const std::vector<SummaryRow>& rows,
-                  const std::vector<std::string>& notes) {
+std::vector<Rect> draw_summary(Sheet& sheet, const Rect& cell, const std::string& init, const std::vector<SummaryRow>& rows,
+                               const std::vector<std::string>& notes) {
+    std::vector<Rect> boxes;
     constexpr double kRow = 24.0, kGap = 16.0;
     TextStyle st;
     st.size = 14;
@@ -209,14 +210,16 @@ void draw_summary(Sheet& sheet, const Rect& cell, const std::string& init, const
         x += static_cast<int>(std::ceil((widths[c] + kGap) * scale));
     }
     st.color = palette::kAxis;
-    for (int c = 0; c < 5; ++c) draw_text(sheet.canvas, sheet.font, table[0][c], {col[c], top + 1.5 * kRow}, st);
+    for (int c = 0; c < 5; ++c) boxes.push_back(draw_text(sheet.canvas, sheet.font, table[0][c], {col[c], top + 1.5 * kRow}, st));
     sheet.canvas.fill_rect({cell.left, top + 2.2 * kRow, std::min(cell.width, total * scale), 1}, palette::kAxis);
     st.color = palette::kText;
     for (std::size_t r = 0; r < shown; ++r)
-        for (int c = 0; c < 5; ++c) draw_text(sheet.canvas, sheet.font, table[r + 1][c], {col[c], top + (2.7 + r) * kRow}, st);
+        for (int c = 0; c < 5; ++c)
+            boxes.push_back(draw_text(sheet.canvas, sheet.font, table[r + 1][c], {col[c], top + (2.7 + r) * kRow}, st));
     if (shown < rows.size())
         draw_text(sheet.canvas, sheet.font, "\xE2\x80\xA6 and " + std::to_string(rows.size() - shown) + " more layers",
                   {cell.left, top + (2.7 + shown) * kRow}, st);
+    return boxes;
 }
 
 }  // namespace
@@ -430,8 +433,9 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
                                  std::string(spec == nullptr ? "" : "; the law over it")
                            : "histogram of each layer's weights (density: area 1)" + law_clause,
                   54.0);
-    if (count < cells) draw_summary(sheet, panels[count], spec ? init_spec_text(*spec) : name, summary, left_out);
-    return {sheet.write(fig, "weights_" + file_label + ".png"), frames};
+    std::vector<Rect> table;
+    if (count < cells) table = draw_summary(sheet, panels[count], spec ? init_spec_text(*spec) : name, summary, left_out);
+    return {sheet.write(fig, "weights_" + file_label + ".png"), frames, table};
 }
 
 }  // namespace wi
