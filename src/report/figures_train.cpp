@@ -52,20 +52,24 @@ struct PointMass {
 };
 
 // Runs of sorted finite values whose neighbours are within `hair` of each other and that hold at
-// least 1 % of the weights (and at least 2).
+// least 1 % of the weights (and at least 2); a value repeated exactly needs only 0.1 % (and 3):
+// eye's 32 ones among 25,088 weights.
 std::vector<PointMass> point_masses(const std::vector<float>& w, double hair) {
     std::vector<double> v;
     for (float x : w)
         if (std::isfinite(x)) v.push_back(x);
     std::sort(v.begin(), v.end());
-    const long least = std::max<long>(2, static_cast<long>(std::ceil(0.01 * static_cast<double>(v.size()))));
+    const double n = static_cast<double>(v.size());
+    const long least = std::max<long>(2, static_cast<long>(std::ceil(0.01 * n)));
+    const long least_exact = std::max<long>(3, static_cast<long>(std::ceil(0.001 * n)));
     std::vector<PointMass> out;
     for (std::size_t i = 0; i < v.size();) {
         std::size_t j = i + 1;
         double sum = v[i];
         while (j < v.size() && v[j] - v[j - 1] <= hair) sum += v[j++];
-        if (static_cast<long>(j - i) >= least)
-            out.push_back({sum / static_cast<double>(j - i), v[i], v[j - 1], static_cast<long>(j - i)});
+        const long count = static_cast<long>(j - i);
+        if (count >= (v[i] == v[j - 1] ? std::min(least, least_exact) : least))
+            out.push_back({sum / static_cast<double>(count), v[i], v[j - 1], count});
         i = j;
     }
     return out;
@@ -84,8 +88,15 @@ std::string mass_text(const PointMass& m, long total, double hair) {
                                  : std::max(std::abs(m.lo), std::abs(m.hi)) <= hair ? "\xE2\x89\x88" "0"
                                                                                    : "\xE2\x89\x88" + fmt(m.value);
     if (m.count == total) return "all " + grouped_count(total) + " at " + at;
+    // whole percents, but never "100 %" or "0 %" for a part: 99.9 %, 0.13 %
+    const double share = 100.0 * static_cast<double>(m.count) / static_cast<double>(total);
     char pct[32];
-    std::snprintf(pct, sizeof pct, "%.0f %%", 100.0 * static_cast<double>(m.count) / static_cast<double>(total));
+    if (share >= 99.5)
+        std::snprintf(pct, sizeof pct, share >= 99.95 ? "%.2f %%" : "%.1f %%", std::min(share, 99.99));
+    else if (share < 0.5)
+        std::snprintf(pct, sizeof pct, "%.2g %%", share);
+    else
+        std::snprintf(pct, sizeof pct, "%.0f %%", share);
     return std::string(pct) + " at " + at;
 }
 
@@ -346,7 +357,7 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
     const std::vector<Rect> panels = grid(sheet.canvas, cells, cols, 100.0);
     std::vector<Frame> frames;
     std::vector<SummaryRow> summary;
-    bool any_mass = false;
+    bool any_mass = false, any_spread = false, any_law_stem = false;
     for (int l = 0; l < count; ++l) {
         const LayerWeights& L = layers[shown[l]];
         const std::vector<double> w(L.w.begin(), L.w.end());
@@ -372,6 +383,7 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
         for (float v : L.w) finite += std::isfinite(v);
         for (const PointMass& pm : masses) in_masses += pm.count;
         const bool spread = in_masses < finite;  // some weights are not in a point mass
+        any_spread = any_spread || spread;
         std::vector<double> dx, dy;  // the law's density, sampled finely enough to show a uniform's steps
         constexpr int kPoints = 800;
         for (int i = 0; has_law && i < kPoints; ++i) {
@@ -410,8 +422,8 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
             const double share = static_cast<double>(pm.count) / static_cast<double>(std::max<long>(finite, 1));
             ax.stem(pm.value, spread ? top : share, palette::kBlue, 2.5);
             if (k < 3)
-                ax.add_legend_entry({spread ? "weights: " + mass_text(pm, finite, hair)
-                                            : weights_label + ": " + mass_text(pm, finite, hair),
+                ax.add_legend_entry({spread || k > 0 ? "weights: " + mass_text(pm, finite, hair)
+                                                     : weights_label + ": " + mass_text(pm, finite, hair),
                                      palette::kBlue, Swatch::Stem, Marker::Circle});
         }
         if (masses.size() > 3)
@@ -419,6 +431,7 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
                                  Swatch::None, Marker::Circle});
         if (has_law && law.kind == WeightLaw::Kind::Constant) {
             ax.stem(law.mean, spread ? yr.hi : 1.0, palette::kVermillion, 1.5, true);
+            any_law_stem = true;
             ax.add_legend_entry({"law: " + law_text(law), palette::kVermillion, Swatch::DashedLine, Marker::Circle});
         } else if (has_law && dx.empty()) {
             ax.add_legend_entry({"law: " + law_text(law), palette::kAxis, Swatch::None, Marker::Circle});
@@ -429,7 +442,10 @@ FigureFile plot_weights(const FigureOptions& fig, const std::string& name, const
         frames.push_back(ax.frame());
     }
     const std::string law_clause = spec == nullptr ? "" : ", and the density of the law they were drawn from";
-    sheet.caption(any_mass ? "histogram of each layer's weights as a density; a stem: weights on one value, their share in the legend" +
+    sheet.caption(!any_spread && any_mass
+                      ? "each layer's weights sit on one value: a stem there, as tall as their share" +
+                            std::string(any_law_stem ? "; dashed: the law's value" : "")
+                  : any_mass ? "histogram of each layer's weights as a density; a stem: weights on one value, their share in the legend" +
                                  std::string(spec == nullptr ? "" : "; the law over it")
                            : "histogram of each layer's weights (density: area 1)" + law_clause,
                   54.0);
