@@ -106,7 +106,7 @@ FigureFile plot_panels(const FigureOptions& fig, const std::string& file, const 
         double least_frac = 1.0;
         for (int c = 1; c <= 3; ++c) {
             const Frame shaped = draw_panel(scratch, sheet.font, cells[k], panels[k], xrs[k], yrs[k], c);
-            if (shaped.legend.width > cells[k].width - 10) break;  // too wide for the frame
+            if (c > 1 && shaped.legend.width > cells[k].width - 10) break;  // too wide for the frame
             const double frac = std::min(0.6, (shaped.legend.height + 16.0) / cells[k].height);
             for (bool top : {true, false}) {
                 const Range grown = with_room(yrs[k], panels[k].log_y, frac, top);
