@@ -138,6 +138,14 @@ notebook_best_is_worst @@ src/app/notebook_sigmoid.cpp @@ return a.test_accuracy
 notebook_prior_unread @@ src/app/notebook_cells.cpp @@ if (std::fabs(acc - n.prior_share) <= kPriorTol) @@ if (std::fabs(acc - n.prior_share) < 0) @@ notebook/answers_follow_the_numbers
 notebook_divergence_unread @@ src/app/notebook_cells.cpp @@ if (rep.diverged) { @@ if (false) { @@ notebook/answers_follow_the_numbers
 notebook_stage_left_behind @@ src/app/notebook.cpp @@ ::rmdir(dir_.c_str()); @@ (void)dir_; @@ notebook/page_is_well_formed_self_contained_and_its_figures_decode
+
+# figures as a reader sees them: labels and legends off the data, point masses, the built-in font, compared panels
+label_ignores_the_curve @@ src/report/axes.cpp @@ for (const Point& q : frame_.data) @@ for (const Point& q : std::vector<Point>{}) @@ figure_reader/training_labels_and_legend_keep_off_the_curves
+table_columns_touch @@ src/report/figures_train.cpp @@ constexpr double kRow = 24.0, kGap = 16.0; @@ constexpr double kRow = 24.0, kGap = 0.0; @@ figure_reader/sigma_table_columns_keep_apart_in_every_font
+point_mass_off_its_value @@ src/report/figures_train.cpp @@ ax.stem(pm.value, spread ? top : share, palette::kBlue, 2.5); @@ ax.stem(pm.value + (xr.hi - xr.lo) * 0.05, spread ? top : share, palette::kBlue, 2.5); @@ figure_reader/point_masses_are_stems_at_their_value
+builtin_sigma_as_s @@ src/report/text.cpp @@ {0x03C3, 7, @@ {0x03C4, 7, @@ figure_reader/builtin_font_draws_its_own_symbols
+reference_over_data @@ src/report/figures_experiments.cpp @@ if (s.reference != (pass == 0)) continue; @@ if (s.reference == (pass == 0)) continue; @@ figure_reader/experiment_legends_find_room_off_the_data
+y_group_not_shared @@ src/report/figures_experiments.cpp @@ panels[j].y_group == panels[k].y_group) r[k] = merge @@ panels[j].y_group == -99) r[k] = merge @@ figure_reader/experiment_legends_find_room_off_the_data
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

@@ -76,7 +76,8 @@ Verdict judge_he2015(const std::vector<ExperimentRun>& runs, const ExperimentCon
         }
         if (!loss.series.empty()) {
             const double steps = static_cast<double>(loss.series.front().x.size());
-            loss.series.push_back({"ln 10 (chance)", {0.0, steps}, {kLn10, kLn10}, {}, 6, false, true, 1.5});
+            loss.series.push_back({"ln 10 (chance)", {0.0, steps}, {kLn10, kLn10}, {}, 6, false, true, 1.5, true});
+            loss.y_group = 1;  // the depths' loss panels are compared: one y range
             curves.push_back(loss);
         }
     }

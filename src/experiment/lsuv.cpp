@@ -27,6 +27,7 @@ Verdict judge_lsuv(const std::vector<ExperimentRun>& runs, const ExperimentConte
     PlotPanel var{"Output variance per layer at init", "layer", "Var(z) on held-out digits (log scale)", true, 0, 0, {}, {}};
     PlotPanel acc[2] = {{"relu: test accuracy", "epoch", "test accuracy", false, 0, 0, {}, {}},
                         {"tanh: test accuracy", "epoch", "test accuracy", false, 0, 0, {}, {}}};
+    acc[0].y_group = acc[1].y_group = 1;  // relu's and tanh's accuracies are compared: one y range
     const char* const acts[] = {"relu", "tanh"};
     const char* const inits[] = {"lsuv", "orthogonal", "xavier"};
     double lsuv_worst = 0;  // the largest |Var(z) - 1| of LSUV's layers

@@ -64,7 +64,10 @@ Verdict judge_saxe2014(const std::vector<ExperimentRun>& runs, const ExperimentC
                  "sigma min .. max");
     PlotPanel time{"Learning time against depth", "depth (weight layers)", strf("steps to a training loss of %g", ctx.sizes.stop_loss),
                    false, 0, 0, {}, {}};
-    PlotPanel spectrum{"Singular values at init of W_(L-1) ... W_1",
+    // Depths are powers of two: a log axis with a tick at each.
+    time.log_x = true;
+    for (int depth : ctx.sizes.depths) time.x_ticks.push_back(depth);
+    PlotPanel spectrum{"Singular values at init of W_L \xE2\x8B\xAF W_1 (end to end)",
                        "index, largest first (< 1e-12 of the largest: left out)",
                        "singular value (log scale)", true, 0, 0, {}, {}};
     double ortho_err = 0;                   // the largest |sigma - 1| of orthogonal's products
@@ -84,9 +87,9 @@ Verdict judge_saxe2014(const std::vector<ExperimentRun>& runs, const ExperimentC
                 for (double s : sv) ortho_err = std::max(ortho_err, std::abs(s - 1.0));
             else
                 gauss_cond.push_back(sv.front() / sv.back());
-            // The figure: the full spectrum of the map from the input to the last hidden layer.
+            // The figure: the spectrum of the same end-to-end product the table shows.
             if (k == 0 || d + 1 == ctx.sizes.depths.size()) {
-                std::vector<double> hidden = singular_values(product(m, m.layers.size() - 1));
+                std::vector<double> hidden = sv;
                 const double floor = kResolved * hidden.front();
                 hidden.erase(std::remove_if(hidden.begin(), hidden.end(), [floor](double x) { return x < floor; }), hidden.end());
                 PlotSeries s{k == 0 ? strf("gaussian, depth %d", depth) : "orthogonal, every depth", {}, hidden, {},

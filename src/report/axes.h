@@ -21,12 +21,19 @@ enum class Scale { Linear, Log };
 struct Frame {
     Rect px;
     Range x, y;
-    bool log_y = false;
-    double to_px(double xv) const { return px.left + (xv - x.lo) / (x.hi - x.lo) * px.width; }
+    bool log_y = false, log_x = false;
+    double to_px(double xv) const;
     double to_py(double yv) const;
+    // What a reader sees, kept for checks: pixel positions of the drawn data (lines sampled every
+    // 2 px, markers, bars, stems), the legend's and the notes' boxes (width 0: none) and the
+    // boxes of the text labels placed in the panel.
+    std::vector<Point> data;
+    Rect legend, notes;
+    std::vector<Rect> labels;
 };
 
-enum class Swatch { Line, DashedLine, Markers, Patch, None };
+// None: a caption row in the legend box (text only, set in grey from the box's left edge).
+enum class Swatch { Line, DashedLine, Markers, Patch, Stem, None };
 enum class Corner { Best, TopLeft, TopRight, BottomLeft, BottomRight };
 
 struct LegendEntry {
@@ -41,9 +48,17 @@ struct AxesLabels {
     bool y_ticks = true;  // false: a y axis without numbers (e.g. lanes of a strip plot)
 };
 
+struct AxesOptions {
+    Scale x_scale = Scale::Linear;
+    std::vector<double> x_ticks;  // labelled x ticks at these values (empty: chosen from the range)
+    bool y_grid = true;           // false: no horizontal grid lines
+};
+
 class Axes {
 public:
-    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale = Scale::Linear);
+    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale = Scale::Linear)
+        : Axes(canvas, font, px, x, y, y_scale, AxesOptions{}) {}
+    Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale, const AxesOptions& options);
 
     const Frame& frame() const { return frame_; }
 
@@ -55,23 +70,34 @@ public:
     // Histogram bars: bin i spans [lo + i*w, lo + (i+1)*w), w = (hi - lo) / heights.size().
     void bars(double lo, double hi, const std::vector<double>& heights, Color c, const std::string& label);
     void vline(double x, Color c, double width = 1.2, bool dashed = true);
+    // A point mass: a vertical stem at x from the axis up to y (to the top of the frame when y
+    // is above it), a marker on top; dashed draws it as a dashed line without the marker.
+    void stem(double x, double y, Color c, double width, bool dashed = false);
     // A shaded band over x in [x0, x1], the full height of the frame.
     void vspan(double x0, double x1, Color c, double alpha);
     // Text at a data point, offset in pixels, on a white box when boxed (kept off by the legend).
     void annotate(Point data, Point offset, const std::string& text, Color c, Align h = Align::Start, bool boxed = false);
+    // Text near a data point, in the first of a few places above, below and beside it whose box
+    // holds no drawn data and no other label (else the place that hides the fewest).
+    void annotate_clear(Point data, const std::string& text, Color c);
 
     void add_legend_entry(const LegendEntry& e) { entries_.push_back(e); }
     void note(const std::string& text) { notes_.push_back(text); }  // shown in a box at the top left
     long skipped() const { return skipped_; }                        // points left out so far
 
-    void legend(Corner where = Corner::Best) { legend_ = where, want_legend_ = true; }
+    // columns > 1 sets the entries in that many columns, row by row (a wide, short legend).
+    void legend(Corner where = Corner::Best, int columns = 1) {
+        legend_ = where, want_legend_ = true, legend_columns_ = columns < 1 ? 1 : columns;
+    }
     void finish(const AxesLabels& labels);
 
 private:
-    bool to_pixel(double x, double y, Point* p);  // false (and counted) for a point that cannot be drawn
+    bool to_pixel(double x, double y, Point* p);
+    void mark(Point p);  // a pixel of drawn data: legends and labels keep off it  // false (and counted) for a point that cannot be drawn
     Rect draw_notes();
     void draw_legend(const Rect& notes);
     void draw_axes(const AxesLabels& labels);
+    std::vector<double> x_ticks() const;
 
     Canvas& canvas_;
     const Font& font_;
@@ -80,8 +106,10 @@ private:
     std::vector<std::string> notes_;
     std::vector<Point> drawn_;  // pixel positions of the data, to keep the legend off them
     long skipped_ = 0;
+    std::vector<double> x_ticks_;
     Corner legend_ = Corner::Best;
     bool want_legend_ = false;
+    int legend_columns_ = 1;
 };
 
 }  // namespace wi

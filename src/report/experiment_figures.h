@@ -16,6 +16,7 @@ struct PlotSeries {
     bool markers = false;          // also a marker at each point
     bool dashed = false;
     double width = 2.0;
+    bool reference = false;        // a guide (e.g. chance level): drawn first, under the data
 };
 
 struct PlotPanel {
@@ -24,10 +25,15 @@ struct PlotPanel {
     double y_lo = 0, y_hi = 0;     // a fixed y range when y_hi > y_lo; otherwise fitted to the data
     std::vector<PlotSeries> series;
     std::vector<std::string> notes;  // shown in a box at the top left
+    int y_group = 0;               // panels with the same non-zero group share one y range (for comparison)
+    bool log_x = false;            // a log x axis (for depths 2, 4, ..., 64)
+    std::vector<double> x_ticks;   // labelled x ticks at these values (empty: chosen from the range)
 };
 
 // The panels in a grid of `cols` columns under a heading and a caption; written to
-// fig.out_dir/file. The canvas grows with the number of rows.
+// fig.out_dir/file. The canvas grows with the number of rows. A legend that would cover data
+// in every corner gets headroom: the y range grows until the legend's corner is empty (found
+// by drawing the panel once on a scratch canvas and counting the data pixels under it).
 FigureFile plot_panels(const FigureOptions& fig, const std::string& file, const std::string& heading,
                        const std::string& caption, const std::vector<PlotPanel>& panels, int cols);
 

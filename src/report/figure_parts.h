@@ -30,11 +30,18 @@ struct Sheet {
     Font font;
 };
 
+// Data pixels under the frame's legend box or its notes (0 when it has neither).
+long hidden_by_legend(const Frame& f);
+// y grown at the top (or the bottom) so that `frac` of the frame's height stays free of data;
+// in log10 on a log axis.
+Range with_room(Range y, bool log, double frac, bool at_top);
+
 // v with `significant` digits ("%.3g"), a typographic minus sign.
 std::string fmt(double v, int significant = 3);
 // "N(0, σ²), σ = 0.0495", "U(−a, a), a = 0.0357, σ = 0.0206", ...
 std::string law_text(const WeightLaw& law);
 double sigmoid(double x);
+std::string grouped_count(long n);  // 25088 -> "25,088"
 
 // The initializer API as the figures use it (figures.cpp keeps every call into src/init.h).
 WeightLaw init_law(const InitSpec& spec, int fan_in, int fan_out);

@@ -36,6 +36,23 @@ std::vector<double> sample_init_weights(const InitSpec& spec, int fan_in, int fa
 
 // ---- Shared pieces (figure_parts.h).
 
+long hidden_by_legend(const Frame& f) {
+    auto under = [](const Rect& r, const Point& q) {
+        return r.width > 0 && q.x >= r.left && q.x <= r.right() && q.y >= r.top && q.y <= r.bottom();
+    };
+    return std::count_if(f.data.begin(), f.data.end(), [&](const Point& q) { return under(f.legend, q) || under(f.notes, q); });
+}
+
+Range with_room(Range y, bool log, double frac, bool at_top) {
+    const double k = 1.0 / (1.0 - frac);
+    if (log) {
+        const double a = std::log10(y.lo), b = std::log10(y.hi), span = (b - a) * (k - 1.0);
+        return at_top ? Range{y.lo, std::pow(10.0, b + span)} : Range{std::pow(10.0, a - span), y.hi};
+    }
+    const double span = (y.hi - y.lo) * (k - 1.0);
+    return at_top ? Range{y.lo, y.hi + span} : Range{y.lo - span, y.hi};
+}
+
 std::string fmt(double v, int significant) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%.*g", significant, v);
@@ -122,6 +139,12 @@ std::string Sheet::write(const FigureOptions& fig, const std::string& file) cons
 
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
+std::string grouped_count(long n) {
+    std::string s = std::to_string(n < 0 ? -n : n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return n < 0 ? "\xE2\x88\x92" + s : s;
+}
+
 // ---- The figures.
 
 FigureFile plot_sigmoid_inits(const FigureOptions& fig, const std::vector<InitChoice>& inits, int fan_in, int fan_out,
@@ -147,12 +170,27 @@ FigureFile plot_sigmoid_inits(const FigureOptions& fig, const std::vector<InitCh
     const Range xr = finite_range({-kXLimit, kXLimit});
     const int n = static_cast<int>(inits.size());
     Axes ax(sheet.canvas, sheet.font, top, xr, finite_range({0.0, 1.0}));
-    Axes lanes(sheet.canvas, sheet.font, strip, xr, {-0.5, n - 0.5});
-    ax.line(x, y, palette::kBlack, "sigmoid(x) = 1 / (1 + e\xE2\x81\xBB\xCB\xA3)", 2.0);
+    // The lanes have no horizontal grid: a line through each lane would run through its label.
+    AxesOptions no_grid;
+    no_grid.y_grid = false;
+    Axes lanes(sheet.canvas, sheet.font, strip, xr, {-0.5, n - 0.5}, Scale::Linear, no_grid);
+    const Color curve = palette::kBlack;
+    ax.add_legend_entry({"sigmoid(x) = 1 / (1 + e\xE2\x81\xBB\xCB\xA3)", curve, Swatch::Line, Marker::Circle});
+
+    // Laws that put their samples in the same place on the curve (same mean, sigmas within
+    // 10 %: kaiming_normal and xavier_normal at 784 -> 32) are said to coincide in the legend.
+    std::vector<WeightLaw> laws;
+    for (int k = 0; k < n; ++k) laws.push_back(init_law(inits[k].spec, fan_in, fan_out));
+    auto coincide = [&laws](int a, int b) {
+        const WeightLaw &p = laws[a], &q = laws[b];
+        return p.std > 0 && q.std > 0 && std::abs(p.mean - q.mean) <= 0.1 * std::min(p.std, q.std) &&
+               std::max(p.std, q.std) <= 1.1 * std::min(p.std, q.std);
+    };
 
     // One generator for all series, in order: each init gets its own, independent draws.
     // The strip's vertical jitter has a generator of its own, so it never changes the samples.
     Rng rng(seed), jitter(seed ^ 0x6a09e667f3bcc909ULL);
+    std::size_t drawn = kSamples;
     for (int k = 0; k < n; ++k) {
         std::vector<double> w = sample_init_weights(inits[k].spec, fan_in, fan_out, kSamples, rng);
         std::sort(w.begin(), w.end());
@@ -166,14 +204,28 @@ FigureFile plot_sigmoid_inits(const FigureOptions& fig, const std::vector<InitCh
         if (outside > 0)
             ax.note(name + ": " + std::to_string(outside) + " of " + std::to_string(w.size()) + " samples beyond x = \xC2\xB1" +
                     fmt(xr.hi, 2) + " (off the plot)");
-        const WeightLaw law = init_law(inits[k].spec, fan_in, fan_out);
+        const WeightLaw& law = laws[k];
         const Color c = palette::series(k);
-        ax.scatter(w, s, c, marker_for(k), "sigmoid(w), w ~ " + name + "   (\xCF\x83 = " + fmt(law.std) + ")");
+        std::string same;
+        for (int j = 0; j < n; ++j)
+            if (j != k && coincide(j, k)) same += (same.empty() ? "" : ", ") + inits[j].label;
+        ax.scatter(w, s, c, marker_for(k), "sigmoid(w), w ~ " + name + " (\xCF\x83 = " + fmt(law.std) + ")" +
+                                               (same.empty() ? "" : ", on the curve the same as " + same), 2.6);
         lanes.scatter(w, lane, c, marker_for(k), "", 3.0, 0.35);
         lanes.annotate({xr.lo, static_cast<double>(n - 1 - k)}, {8.0, 0.0}, name, palette::kText, Align::Start, true);
+        drawn = w.size();
     }
-    ax.legend(Corner::BottomRight);
-    ax.finish({"1,000 initial weights w through the sigmoid", "", "sigmoid(x)"});
+    // The curve over the samples, so they never hide it.
+    ax.line(x, y, curve, "", 1.6);
+    ax.legend(Corner::Best);
+    // A layer with fewer weights than the samples is drawn again until there are enough.
+    const long layer_size = static_cast<long>(fan_in) * fan_out;
+    std::string title = grouped_count(static_cast<long>(drawn)) + " initial weights w through the sigmoid";
+    if (layer_size < static_cast<long>(drawn))
+        title = grouped_count(static_cast<long>(drawn)) + " initial weights w (" +
+                std::to_string((static_cast<long>(drawn) + layer_size - 1) / layer_size) + " draws of the layer's " +
+                std::to_string(layer_size) + ") through the sigmoid";
+    ax.finish({title, "", "sigmoid(x)"});
     lanes.finish({"", "x  (for the samples: the weight value w)", "samples", false});
     sheet.caption("weights sampled for a real layer: W of shape (" + std::to_string(fan_out) + ", " +
                       std::to_string(fan_in) + "), fan_in " + std::to_string(fan_in) + ", fan_out " +

@@ -27,6 +27,7 @@ struct FigureOptions {
 struct FigureFile {
     std::string path;
     std::vector<Frame> panels;
+    std::vector<Rect> table;  // the weights figure's σ table: the box of each cell written, row by row
 };
 
 // An initializer as the figures show it: its legend label and the parsed spec.

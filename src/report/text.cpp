@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -154,20 +155,6 @@ std::string ascii_spelling(std::uint32_t cp) {
     }
 }
 
-// The whole text in ASCII; a run of superscripts shares one caret ("10⁻³" -> "10^-3").
-std::string ascii_text(const std::string& utf8) {
-    std::string out;
-    bool in_superscript = false;
-    for (std::uint32_t cp : decode_utf8(utf8)) {
-        std::string a = ascii_spelling(cp);
-        const bool superscript = a.size() > 1 && a[0] == '^';
-        if (superscript && in_superscript) a = a.substr(1);
-        in_superscript = superscript;
-        out += a;
-    }
-    return out;
-}
-
 // Adds the area of pixel overlap with the rectangle [x0,x1) x [y0,y1) to the mask (saturating).
 void cover_rect(TextMask& m, double x0, double y0, double x1, double y1) {
     for (int y = std::max(0, static_cast<int>(std::floor(y0))); y < std::min(m.height, static_cast<int>(std::ceil(y1))); ++y) {
@@ -180,30 +167,126 @@ void cover_rect(TextMask& m, double x0, double y0, double x1, double y1) {
     }
 }
 
+// Stroke glyphs the built-in font adds for the non-ASCII symbols figure labels use, in
+// stb_easy_font's grid: rectangles [x0, x1) x [y0, y1) in units, capitals spanning y 0..7 with
+// the baseline at 7, x-height at 2. advance is the pen's step, spacing included.
+struct StrokeGlyph {
+    std::uint32_t cp;
+    float advance;
+    std::vector<std::array<float, 4>> rects;
+};
+
+const std::vector<StrokeGlyph>& stroke_glyphs() {
+    static const std::vector<StrokeGlyph> glyphs = {
+        // sigma: a bowl with a bar along its top running out to the right
+        {0x03C3, 7, {{0, 3, 1, 6}, {1, 6, 4, 7}, {4, 3, 5, 6}, {1, 2, 6, 3}}},
+        // mu: a stem with a descender, a bowl, a right stem
+        {0x03BC, 6, {{0, 2, 1, 9}, {1, 6, 3, 7}, {3, 2, 4, 7}, {4, 6, 5, 7}}},
+        // minus sign, en and em dash: a bar at the height of '+'
+        {0x2212, 7, {{0, 4, 5, 5}}},
+        {0x2013, 7, {{0, 4, 5, 5}}},
+        {0x2014, 9, {{0, 4, 8, 5}}},
+        // multiplication sign: two diagonals from unit squares, centred on the height of '+'
+        {0x00D7, 7, {{0, 1.5f, 1, 2.5f}, {1, 2.5f, 2, 3.5f}, {2, 3.5f, 3, 4.5f}, {3, 4.5f, 4, 5.5f}, {4, 5.5f, 5, 6.5f},
+                     {4, 1.5f, 5, 2.5f}, {3, 2.5f, 4, 3.5f}, {1, 4.5f, 2, 5.5f}, {0, 5.5f, 1, 6.5f}}},
+        // almost equal: two waves
+        {0x2248, 7, {{0, 3, 2, 4}, {2, 2, 3, 3}, {3, 3, 4, 4}, {4, 2, 5, 3},
+                     {0, 6, 2, 7}, {2, 5, 3, 6}, {3, 6, 4, 7}, {4, 5, 5, 6}}},
+        // plus-minus
+        {0x00B1, 7, {{2, 1, 3, 6}, {0, 3, 5, 4}, {0, 7, 5, 8}}},
+        // middle dot and dot operator
+        {0x00B7, 3, {{0, 4, 1, 5}}},
+        {0x22C5, 3, {{0, 4, 1, 5}}},
+        // prime
+        {0x2032, 3, {{0, 0, 1, 3}}},
+        // ellipsis
+        {0x2026, 9, {{0, 6, 1, 7}, {3, 6, 4, 7}, {6, 6, 7, 7}}},
+        // less-than-or-equal and greater-than-or-equal: a chevron over a bar
+        {0x2264, 7, {{3, 1, 5, 2}, {1, 2, 3, 3}, {0, 3, 1, 4}, {1, 4, 3, 5}, {3, 5, 5, 6}, {0, 7, 5, 8}}},
+        {0x2265, 7, {{0, 1, 2, 2}, {2, 2, 4, 3}, {4, 3, 5, 4}, {2, 4, 4, 5}, {0, 5, 2, 6}, {0, 7, 5, 8}}},
+        // rightwards arrow
+        {0x2192, 8, {{0, 4, 6, 5}, {4, 2, 5, 3}, {5, 3, 6, 4}, {5, 5, 6, 6}, {4, 6, 5, 7}}},
+        // square root
+        {0x221A, 8, {{0, 4, 1, 5}, {1, 5, 2, 6}, {2, 6, 3, 7}, {3, 2, 4, 7}, {4, 0, 5, 2}, {5, 0, 7, 1}}},
+        // infinity: two loops
+        {0x221E, 10, {{0, 3, 1, 6}, {1, 2, 3, 3}, {1, 6, 3, 7}, {3, 3, 5, 4}, {3, 5, 5, 6}, {4, 4, 5, 5},
+                      {5, 2, 7, 3}, {5, 6, 7, 7}, {7, 3, 8, 6}}},
+        // modifier letter small x (the exponent of e^-x): a small x
+        {0x02E3, 4, {{0, 0, 1, 1}, {1, 1, 2, 2}, {2, 2, 3, 3}, {2, 0, 3, 1}, {0, 2, 1, 3}}},
+    };
+    return glyphs;
+}
+
+const StrokeGlyph* stroke_glyph(std::uint32_t cp) {
+    for (const StrokeGlyph& g : stroke_glyphs())
+        if (g.cp == cp) return &g;
+    return nullptr;
+}
+
+// The ASCII character a superscript code point raises ('\0' if it is none).
+char superscript_base(std::uint32_t cp) {
+    switch (cp) {
+        case 0x2070: return '0';
+        case 0x00B9: return '1';
+        case 0x00B2: return '2';
+        case 0x00B3: return '3';
+        case 0x207B: return '-';
+        default: return cp >= 0x2074 && cp <= 0x2079 ? static_cast<char>('0' + (cp - 0x2070)) : '\0';
+    }
+}
+
+struct UnitRect {
+    float x0, y0, x1, y1;
+};
+
+// One ASCII character's strokes from stb_easy_font at pen x, scaled by s about the pen and
+// lifted by dy; returns its advance (scaled).
+float easy_font_char(char c, float pen, float s, float dy, std::vector<UnitRect>* out) {
+    char text[2] = {c, '\0'};
+    std::vector<char> quads(2000);
+    const int n = stb_easy_font_print(0.0f, 0.0f, text, nullptr, quads.data(), static_cast<int>(quads.size()));
+    for (int q = 0; q < n; ++q) {
+        // four vertices of 16 bytes each: x, y, z as floats, then 4 colour bytes; the quads are axis-aligned
+        const float* v0 = reinterpret_cast<const float*>(quads.data() + 64 * q);
+        const float* v2 = reinterpret_cast<const float*>(quads.data() + 64 * q + 32);
+        out->push_back({pen + std::min(v0[0], v2[0]) * s, dy + std::min(v0[1], v2[1]) * s, pen + std::max(v0[0], v2[0]) * s,
+                        dy + std::max(v0[1], v2[1]) * s});
+    }
+    return static_cast<float>(stb_easy_font_width(text)) * s;
+}
+
 // stb_easy_font's glyphs are built from 1-unit strokes: capitals span y 0..7 (the baseline is
 // at 7), descenders reach 9, and each character advances 6-7 units. One unit = size/10 px.
+// Greek letters, superscripts and the math symbols of figure labels get strokes of their own
+// (stroke_glyphs); any other code point is spelled in ASCII.
 TextMask render_builtin(const std::string& utf8, double size) {
-    const std::string ascii = ascii_text(utf8);
+    constexpr float kSuper = 0.62f, kSuperLift = -1.2f;  // superscripts: smaller, their top above the capitals'
     const double unit = size / 10.0;
+    std::vector<UnitRect> rects;
+    float pen = 0.0f, last_spacing = 1.0f;
+    for (std::uint32_t cp : decode_utf8(utf8)) {
+        if (const StrokeGlyph* g = stroke_glyph(cp)) {
+            for (const auto& r : g->rects) rects.push_back({pen + r[0], r[1], pen + r[2], r[3]});
+            pen += g->advance;
+            last_spacing = 1.0f;
+        } else if (const char base = superscript_base(cp)) {
+            pen += easy_font_char(base, pen, kSuper, kSuperLift, &rects);
+            last_spacing = kSuper;
+        } else {
+            for (char c : ascii_spelling(cp)) pen += easy_font_char(c, pen, 1.0f, 0.0f, &rects);
+            last_spacing = 1.0f;
+        }
+    }
     TextMask m;
     m.pad = std::ceil(unit);
-    std::vector<char> text(ascii.begin(), ascii.end());
-    text.push_back('\0');
-    m.advance = std::max(0, stb_easy_font_width(text.data()) - 1) * unit;  // less the last character's spacing
+    m.advance = std::max(0.0f, pen - last_spacing) * unit;  // less the last character's spacing
     m.baseline = m.pad + 7.0 * unit;
     m.cap_height = 7.0 * unit;
     m.width = static_cast<int>(std::ceil(m.advance + 2 * m.pad));
     m.height = static_cast<int>(std::ceil(m.baseline + 2.0 * unit + m.pad));
     m.alpha.assign(static_cast<std::size_t>(m.width) * m.height, 0);
-    std::vector<char> quads(1000 * text.size() + 1000);  // ~270 bytes per character on average (the header's figure)
-    const int n = stb_easy_font_print(0.0f, 0.0f, text.data(), nullptr, quads.data(), static_cast<int>(quads.size()));
-    for (int q = 0; q < n; ++q) {
-        // four vertices of 16 bytes each: x, y, z as floats, then 4 colour bytes; the quads are axis-aligned
-        const float* v0 = reinterpret_cast<const float*>(quads.data() + 64 * q);
-        const float* v2 = reinterpret_cast<const float*>(quads.data() + 64 * q + 32);
-        cover_rect(m, m.pad + std::min(v0[0], v2[0]) * unit, m.pad + std::min(v0[1], v2[1]) * unit,
-                   m.pad + std::max(v0[0], v2[0]) * unit, m.pad + std::max(v0[1], v2[1]) * unit);
-    }
+    for (const UnitRect& r : rects)
+        cover_rect(m, m.pad + r.x0 * unit, m.pad + r.y0 * unit, m.pad + r.x1 * unit, m.pad + r.y1 * unit);
     return m;
 }
 

@@ -1,8 +1,8 @@
 // text.h - text for figures: a TrueType font when one is found, else a built-in stroke font.
 //
 // A figure must never lose its text because a font file is missing, so Font::load falls back
-// to the stroke font that stb_easy_font draws from quads compiled into the program (ASCII only;
-// a few symbols such as the Greek sigma and the minus sign are spelled in ASCII there).
+// to the stroke font that stb_easy_font draws from quads compiled into the program (ASCII), with
+// strokes of its own for the symbols labels use: σ, μ, superscript digits, −, ×, ≈, ±, ….
 // Text is rendered to a coverage mask and blended onto the canvas like any other primitive.
 #pragma once
 #include <cstdint>

@@ -56,17 +56,45 @@ std::vector<double> log_ticks(Range r, int target) {
     const double e0 = std::log10(r.lo), e1 = std::log10(r.hi);
     const double step = std::max(1.0, nice_step(e1 - e0, target));  // whole decades only
     for (double e = std::ceil(e0 / step - 1e-9) * step; e <= e1 + 1e-9; e += step) ticks.push_back(std::pow(10.0, e));
+    // Fewer than three powers of ten in a short range cannot be read: 1, 2 and 5 x 10^k, else
+    // every 1..9 x 10^k, when there is room for them.
+    for (const std::vector<int>& mantissas : {std::vector<int>{1, 2, 5}, std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+        if (ticks.size() >= 3 || e1 - e0 > 3.0) break;
+        std::vector<double> more;
+        for (double e = std::floor(e0); e <= std::ceil(e1); e += 1.0)
+            for (int m : mantissas) {
+                const double t = m * std::pow(10.0, e);
+                if (t >= r.lo * (1 - 1e-9) && t <= r.hi * (1 + 1e-9)) more.push_back(t);
+            }
+        if (static_cast<int>(more.size()) > std::max(target, 3)) break;  // no room for them
+        ticks = more;
+    }
+    return ticks;
+}
+
+std::vector<double> log_minor_ticks(Range r) {
+    std::vector<double> ticks;
+    if (!(r.lo > 0.0) || !(r.hi > r.lo) || !std::isfinite(r.hi) || std::log10(r.hi / r.lo) > 8.0) return ticks;
+    for (double e = std::floor(std::log10(r.lo)); e <= std::ceil(std::log10(r.hi)); e += 1.0)
+        for (int m = 2; m <= 9; ++m) {
+            const double t = m * std::pow(10.0, e);
+            if (t >= r.lo && t <= r.hi) ticks.push_back(t);
+        }
     return ticks;
 }
 
 std::string log_tick_label(double value) {
     if (!(value > 0.0) || !std::isfinite(value)) return tick_label(value, 1.0);  // no power of ten
-    const int e = static_cast<int>(std::lround(std::log10(value)));  // within -324..308
-    if (e == 0) return "1";
-    if (e == 1) return "10";
+    int e = static_cast<int>(std::floor(std::log10(value) + 1e-9));  // within -324..308
+    const double m = value / std::pow(10.0, e);
+    const int mantissa = static_cast<int>(std::lround(m));
+    if (mantissa == 10) e += 1;
     static const char* const kSuper[] = {"\xE2\x81\xB0", "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB4",
                                          "\xE2\x81\xB5", "\xE2\x81\xB6", "\xE2\x81\xB7", "\xE2\x81\xB8", "\xE2\x81\xB9"};
-    std::string s = "10";
+    // 2 x 10^-5 as "2×10⁻⁵" (a mantissa that is not 1), "2" for e = 0
+    const bool plain_power = mantissa == 1 || mantissa == 10 || std::abs(m - mantissa) > 1e-6;
+    if (!plain_power && e == 0) return std::to_string(mantissa);
+    std::string s = plain_power ? "10" : std::to_string(mantissa) + "\xC3\x97" "10";
     if (e < 0) s += "\xE2\x81\xBB";  // superscript minus
     for (char c : std::to_string(std::abs(e))) s += kSuper[c - '0'];
     return s;

@@ -19,7 +19,9 @@ std::string tick_label(double value, double step);
 // Log axes: ticks at powers of ten, 10^e for e a multiple of a nice step (1, 2, 5, 10, ...
 // decades), so a range of 40 decades still gets a handful of labels.
 std::vector<double> log_ticks(Range r, int target);
-std::string log_tick_label(double value);  // "10⁻³", "1", "10", "10⁴" (superscript digits)
+std::string log_tick_label(double value);  // "10⁻³", "10⁰", "10¹", "10⁴": every decade alike (superscript digits)
+// Unlabelled minor ticks at 2..9 x 10^k inside r, when r spans at most 8 decades (else none).
+std::vector<double> log_minor_ticks(Range r);
 
 // The range of the finite values, widened by margin x span on each side (matplotlib's 5 %);
 // a single value v gets v +- max(|v|/10, 0.5); no finite value gives [0, 1].
