@@ -174,7 +174,7 @@ END {
             else for (k = j; k + L - 1 <= m; k++) if (seg_at(i, L, k)) { found = k; break }
             if (!found) {
                 for (k = j; k <= m; k++) if (A[k] == E[i]) break
-                if (k > m) { printf "  %s:%s: no line of the output after line %d reads so\n", file, EL[i], j - 1; printf "  -%s\n", E[i]; exit 1 }
+                if (k > m) { printf "  %s:%s: no output line from line %d on reads so\n", file, EL[i], j; printf "  -%s\n", E[i]; exit 1 }
                 for (q = 0; q < L; q++) if (k + q > m || A[k + q] != E[i + q]) show(i + q, k + q)
             }
             j = found + L
@@ -231,8 +231,8 @@ missing_numbers() {  # missing_numbers OUTPUTFILE N...
     local f=$1; shift
     awk -v list="$*" 'BEGIN { ARGC2 = split(list, nums, " ") + 1 } '"$HASNUM" "$f"
 }
-numbers_in() {  # the numbers a text states: 2,400 is 2400; 1.2e-05 whole; a trailing "." dropped
-    grep -oE '[0-9]+(,[0-9]{3})*(\.[0-9]+)?(e[-+]?[0-9]+)?' <<<"$1" | sed 's/,//g'
+numbers_in() {  # the numbers a text states: 2,400 is 2400, 1.2e-05 one number, fc1 or W_1 none
+    sed -E 's/(^|[^0-9.A-Za-z_])[A-Za-z_]+[0-9][0-9A-Za-z_]*/\1 /g' <<<"$1" | grep -oE '[0-9]+(,[0-9]{3})*(\.[0-9]+)?(e[-+]?[0-9]+)?' | sed 's/,//g'
 }
 
 # run_cached CMD: runs CMD in the scratch tree (once per distinct CMD); prints the output's path
