@@ -123,6 +123,14 @@ nohup_overridden @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN @@ old.sa_han
 extra_bias_file_loaded @@ src/train/weights_io.cpp @@ join_path(dir, file_name(m.layers.size(), what)) @@ join_path(dir, file_name(m.layers.size(), "weight")) @@ hunt_io/extra_layer_bias_file_is_refused
 npy_size_before_dtype @@ src/data/npy.cpp @@ *longer = f.size() > max_bytes ? f.size() : 0; @@ if (f.size() > max_bytes) throw Error(path + ": over the limit"); @@ hunt_io/float64_weights_are_named_by_dtype
 dangling_out_link_misnamed @@ src/fsutil.cpp @@ throw Error(partial + ": a symbolic link to a missing directory"); @@ throw Error(partial + ": exists and is not a directory"); @@ hunt_io/dangling_link_as_output_dir_says_so
+# the README check: a changed line, a line too many, a number's prefix, the verdict's status,
+# the CPU a block needs, a figure's size
+readme_check_ignores_line_content @@ tests/readme_check.sh @@ if (j + q > m || A[j + q] != E[i + q]) show(i + q, j + q) @@ if (j + q > m) show(i + q, j + q) @@ readme_check/a_doctored_readme_is_caught,each_directive_on_a_small_file
+readme_check_extra_lines_ignored @@ tests/readme_check.sh @@ if (!gap && j <= m) show(n + 1, j) @@ if (0 && j <= m) show(n + 1, j) @@ readme_check/a_doctored_readme_is_caught
+readme_check_number_as_prefix @@ tests/readme_check.sh @@ if (b !~ /[0-9.]/ && a !~ /[0-9]/ && @@ if (b !~ /[0-9.]/ && @@ readme_check/each_directive_on_a_small_file
+readme_check_exit_0_on_mismatch @@ tests/readme_check.sh @@ $mismatched mismatched, $skipped skipped"\nexit 1 @@ $mismatched mismatched, $skipped skipped"\nexit 0 @@ readme_check/a_doctored_readme_is_caught,each_directive_on_a_small_file
+readme_check_needs_ignored @@ tests/readme_check.sh @@ case $cpuflags in *" $r "*) ;; @@ case $cpuflags in *) ;; @@ readme_check/each_directive_on_a_small_file
+readme_check_any_png_size @@ tests/readme_check.sh @@ if [ "$got" = "$want" ]; then @@ if [ -n "$got" ]; then @@ readme_check/a_doctored_readme_is_caught
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

@@ -148,7 +148,12 @@ BOOST_AUTO_TEST_CASE(each_directive_on_a_small_file) {
         "<!-- readme-check: skip no reason to run it -->\n"         // 33
         "```text\n"                                                 // 34
         "$ ./wi --explain-init xavier\n"                            // 35
-        "```\n";                                                    // 36
+        "```\n"                                                     // 36
+        "```text\n"                                                 // 37
+        "$ ./wi --explain-init xavier\n"                            // 38
+        "data: bundled MNIST sample (./data_fetch/mnist-sample): 8001 train / 2000 test images\n"  // 39
+        "...\n"                                                     // 40
+        "```\n";                                                    // 41
     TempDir dir;
     write_file(dir / "t.md", md);
     const std::string f = dir / "t.md";
@@ -169,8 +174,13 @@ BOOST_AUTO_TEST_CASE(each_directive_on_a_small_file) {
     BOOST_CHECK(contains(c.out, "ok    " + f + ":31 states 1000×700 pixels"));
     BOOST_CHECK(contains(c.out, "MISMATCH  " + f + ":31 states 1200×700 pixels: no figure checked has that size"));
     BOOST_CHECK(contains(c.out, "SKIP  " + f + ":34 block, $ ./wi --explain-init xavier - skipped: no reason to run it"));
+    // a digit changed in a line the block starts with
+    BOOST_CHECK(contains(c.out, "MISMATCH  " + f + ":37 block, $ ./wi --explain-init xavier\n"));
+    BOOST_CHECK(contains(c.out, "  first difference: " + f + ":39 (output line 1)\n"));
+    BOOST_CHECK(contains(c.out, "  -data: bundled MNIST sample (./data_fetch/mnist-sample): 8001 train / 2000 test images\n"
+                                "  +data: bundled MNIST sample (./data_fetch/mnist-sample): 8000 train / 2000 test images\n"));
     BOOST_CHECK(contains(last_line(c.out), "readme-check (full, "));
-    BOOST_CHECK(contains(last_line(c.out), "FAILED - 7 checked, 3 mismatched, 2 skipped"));
+    BOOST_CHECK(contains(last_line(c.out), "FAILED - 8 checked, 4 mismatched, 2 skipped"));
 }
 
 BOOST_AUTO_TEST_CASE(bad_usage_is_status_2) {
