@@ -7,8 +7,9 @@
 #
 #   * Every ```text block whose lines start with `$ ./wi ...`: each such command is run and its
 #     standard output must be the lines that follow it, up to the next `$ ` line or the block's
-#     end. A line that is `...` alone (indented or not) stands for any number of lines left out there (at the
-#     start, in the middle or at the end). Trailing blanks are ignored; nothing else is.
+#     end. A line that is `...` alone (indented or not) stands for any number of lines left out
+#     there (at the start, in the middle or at the end). Trailing blanks are ignored; nothing
+#     else is. Only standard output is compared (add 2>&1 to the command to show stderr too).
 #   * An HTML comment on the line(s) right before a block, table or paragraph gives directives,
 #     separated by `;`:   <!-- readme-check: DIRECTIVE; DIRECTIVE -->
 #       slow                 the commands take minutes: run by the full form only
@@ -17,24 +18,34 @@
 #       drop-column NAME     the output's column headed NAME (e.g. seconds) is cut out before
 #                            comparing, from its header line to the last row under it
 #       skip REASON          not checked; the reason is printed
-#     A table (under such a comment with `table`): every row whose cells hold a `./wi ...` in
-#     backticks is run, and
-#       numbers COLUMN       each number in that column's cell appears in the output
+#     A table under such a comment (by convention its first directive is `table`): every row
+#     whose cells hold a `./wi ...` in backticks is run (rows without one are not), and
+#       numbers COLUMN       each number in that column's cell appears in the output, as a
+#                            whole number (0.93 is not found in 0.932)
 #       after TEXT           ... in the output from its first line containing TEXT on
 #       quotes COLUMN        each `backticked` text in that column's cell appears in the output
 #       last-line COLUMN     the cell's `backticked` text is the output's last line (a trailing
 #                            `...` in it: the line starts so)
 #       not-checked COLUMN: REASON   a column that cannot be re-run for equality (timings)
-#     A paragraph (under a comment with `prose CMD`): every number between the texts given by
-#       from TEXT / to TEXT  (default: the whole paragraph) appears in CMD's output, except
-#       except N N ...       numbers the paragraph quotes from elsewhere (the paper, a setting)
-#     A comment on its own (not before a block) can check files commands write:
-#       run CMD              run CMD (in the scratch tree, in order) before the checks below
-#       png-size FILE WxH    FILE's PNG header says W x H pixels
-#     and every "W×H pixels" the prose of the file states must be one of those sizes ("all
-#     are W×H" only when every file listed is).
-#       measured-record REASON   on its own: the file's tables are measurements (timings of a
-#                            date and machine), not re-runnable; excluded, the reason printed
+#     COLUMN is the header cell's text exactly. A paragraph under a comment with
+#       prose CMD            every number of the paragraph appears in CMD's output
+#       from TEXT, to TEXT   only the numbers after TEXT / before TEXT
+#       except N N ...       numbers it quotes from elsewhere (a paper, a setting)
+#     A comment with any of these is one on its own (it checks nothing after it):
+#       run CMD              run CMD (as above; each in an empty out/) before the checks below
+#       png-size FILE WxH    FILE's PNG header says W x H pixels; out/NAME is the out/ of the
+#                            runs above, any other FILE the repository's
+#       measured-record REASON   the file's tables are measurements of a date and machine
+#                            (timings), not re-runnable: excluded, with REASON printed
+#     Every "W×H" (3 digits or more each) in a file's prose must be a size its png-size
+#     directives state, and "all are W×H" only when they all state it.
+#   Example, a block whose seconds column is left out, for the simd (avx512) path:
+#     <!-- readme-check: needs avx512; drop-column seconds -->
+#     ```text
+#     $ ./wi --compare xavier,zeros
+#     ...
+#     ```
+#   Tables and blocks with no directive and no `$ ./wi` line are not wi output: counted only.
 #
 # Commands run in a scratch tree (links to the repository's files, a copy of the wi under test,
 # an empty out/ and no data/) with WI_NO_FETCH=1 and OMP_NUM_THREADS=2, so the data is always the
@@ -43,7 +54,9 @@
 #
 # --quick leaves out the `slow` items (the experiments). Prints one line per item checked or
 # skipped, a mismatch as a unified-diff-like excerpt naming the file and line, the block and the
-# command, and ends with "readme-check: OK|FAILED - C checked, M mismatched, S skipped".
+# command, and ends with "readme-check (quick|full, T s): OK|FAILED - C checked, M mismatched,
+# S skipped" (a png-size or a stated size counts as one check, a block's command or a table or
+# paragraph as one).
 # Exits 1 on any mismatch, 2 on bad usage.
 #
 # Environment: WI_BIN (the wi under test, default ./wi), README_CHECK_CPU_FLAGS (the CPU's
