@@ -163,8 +163,11 @@ function show(ei, aj,   x) {
     for (x = aj - 2; x < aj; x++) if (x >= 1 && x <= m) printf "   %s\n", A[x]
     if (ei <= n) printf "  -%s\n", E[ei]; else printf "  -(end of block)\n"
     if (aj <= m) printf "  +%s\n", A[aj]; else printf "  +(end of output)\n"
-    if (ei + 1 <= n && E[ei + 1] != "...") printf "  -%s\n", E[ei + 1]
-    if (aj + 1 <= m) printf "  +%s\n", A[aj + 1]
+    if (ei + 1 <= n && aj + 1 <= m && E[ei + 1] == A[aj + 1]) printf "   %s\n", A[aj + 1]
+    else {
+        if (ei + 1 <= n && E[ei + 1] != "...") printf "  -%s\n", E[ei + 1]
+        if (aj + 1 <= m) printf "  +%s\n", A[aj + 1]
+    }
     bad = 1; exit 1
 }
 function seg_at(s, L, k,   q) { if (k < 1 || k + L - 1 > m) return 0; for (q = 0; q < L; q++) if (A[k + q] != E[s + q]) return 0; return 1 }
