@@ -130,6 +130,7 @@ readme_check_extra_lines_ignored @@ tests/readme_check.sh @@ if (!gap && j <= m)
 readme_check_number_as_prefix @@ tests/readme_check.sh @@ if (b !~ /[0-9.]/ && a !~ /[0-9]/ && @@ if (b !~ /[0-9.]/ && @@ readme_check/each_directive_on_a_small_file
 readme_check_exit_0_on_mismatch @@ tests/readme_check.sh @@ $mismatched mismatched, $skipped skipped"\nexit 1 @@ $mismatched mismatched, $skipped skipped"\nexit 0 @@ readme_check/a_doctored_readme_is_caught,each_directive_on_a_small_file
 readme_check_needs_ignored @@ tests/readme_check.sh @@ case $cpuflags in *" $r "*) ;; @@ case $cpuflags in *) ;; @@ readme_check/each_directive_on_a_small_file
+readme_check_drop_column_keeps_rows @@ tests/readme_check.sh @@ if (length($0) > cs && cell ~ @@ if (length($0) > cs + 1000 && cell ~ @@ readme_check/each_directive_on_a_small_file
 readme_check_any_png_size @@ tests/readme_check.sh @@ if [ "$got" = "$want" ]; then @@ if [ -n "$got" ]; then @@ readme_check/a_doctored_readme_is_caught
 EOF
 

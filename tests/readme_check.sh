@@ -15,6 +15,8 @@
 #       slow                 the commands take minutes: run by the full form only
 #       needs avx512         skipped, with one line, on a CPU without that instruction set
 #                            (also avx2); for outputs of the simd path, which rounds differently
+#       needs default-build  skipped when README_CHECK_BUILD names another build (san: -O1,
+#                            whose simd code rounds differently from the -O3 build's)
 #       drop-column NAME     the output's column headed NAME (e.g. seconds) is cut out before
 #                            comparing, from its header line to the last row under it
 #       skip REASON          not checked; the reason is printed
@@ -60,7 +62,8 @@
 # Exits 1 on any mismatch, 2 on bad usage.
 #
 # Environment: WI_BIN (the wi under test, default ./wi), README_CHECK_CPU_FLAGS (the CPU's
-# flags, default from /proc/cpuinfo), README_CHECK_THREADS (2).
+# flags, default from /proc/cpuinfo), README_CHECK_THREADS (2), README_CHECK_BUILD (default; the
+# sanitizer suite sets san).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,6 +84,7 @@ wi=${WI_BIN:-$root/wi}
 for f in "${files[@]}"; do [ -f "$f" ] || { echo "readme-check: no file $f" >&2; exit 2; }; done
 cpuflags=" ${README_CHECK_CPU_FLAGS-$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2)} "
 threads=${README_CHECK_THREADS:-2}
+build=${README_CHECK_BUILD:-default}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/readme-check-XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
@@ -216,7 +220,7 @@ function wordpos(s, w,   off, p, b, a) {
 state == 2 { print; next }
 state == 1 {
     cell = substr($0, cs + 1, last ? length($0) : ce - cs)
-    if (length($0) > cs && cell ~ (last ? /^ +[^ ]+ *$/ : /^ +[^ ]+$/)) { print rstrip(substr($0, 1, cs) (last ? "" : substr($0, ce + 1))); next }
+    if (length($0) > cs && cell ~ (last ? "^ +[^ ]+ *$" : "^ +[^ ]+$")) { print rstrip(substr($0, 1, cs) (last ? "" : substr($0, ce + 1))); next }
     state = 2; print; next
 }
 {
@@ -276,11 +280,14 @@ skip_reason() {
     local p=$1 r f
     if dir_has "$p" skip; then printf 'skipped: %s' "$(dir_arg "$p" skip)"; return; fi
     if [ $quick = 1 ] && dir_has "$p" slow; then printf 'slow (minutes; the full form, make readme-check, runs it)'; return; fi
-    while read -r f; do
-        [ -n "$f" ] || continue
+    for f in $(dir_args "$p" needs); do
+        if [ "$f" = default-build ]; then
+            [ "$build" = default ] || { printf 'needs default-build (the rounding of the -O3 build; this wi is a %s build)' "$build"; return; }
+            continue
+        fi
         r=$f; [ "$f" = avx512 ] && r=avx512f
         case $cpuflags in *" $r "*) ;; *) printf 'needs %s (the output of that path; this CPU has no %s)' "$f" "$r"; return ;; esac
-    done < <(dir_args "$p" needs)
+    done
 }
 mark_skip() { say "SKIP  $1 - $2"; skipped=$((skipped + 1)); }
 mark_ok() { say "ok    $1"; checked=$((checked + 1)); }
