@@ -1,7 +1,11 @@
 # wi - build, test and set-up targets. Plain GNU make; honours CXX, CXXFLAGS, LDFLAGS.
 #
-#   make          build ./wi (-O3; OpenMP when the compiler can compile and link it)
-#   make test     build and run the test suite (ends with "N passed, N failed")
+#   make          build ./wi (-O3; OpenMP when the compiler can compile and link it; CUDA=0 leaves
+#                 the GPU path out) on every core (nproc) unless a -j is given
+#   make test     build and run the test suite (ends with "N passed, N failed, N skipped"); it
+#                 includes the quick form of readme-check
+#   make readme-check   re-run every output README.md and docs/*.md quote, experiments included
+#                 (minutes), and compare (tests/readme_check.sh)
 #   make test SAN=1   the same with AddressSanitizer + UBSan, built apart in build-san/
 #   make fuzz     libFuzzer on the IDX and .npy readers and the font loader, FUZZ_SECONDS (60) each (needs clang)
 #   make deps     install missing Debian packages (as root), or print the command to do it
@@ -10,6 +14,16 @@
 #   make torch-check   compare one epoch with PyTorch (needs Debian's python3-torch)
 #   make figures  redraw the README's figures in docs/img/ (wi plot sigmoid, sigmoid-grad)
 #   make clean
+
+# All cores unless the command line gave a -j (GNU make 4.2+ puts its -jN into MAKEFLAGS; an
+# explicit -j1 wins over this). Goals with clean in them run one at a time, so clean never races
+# the build it is given with.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+  MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+ifneq ($(filter clean,$(MAKECMDGOALS)),)
+  .NOTPARALLEL:
+endif
 
 CXX      ?= g++
 CXXFLAGS ?= -O3
@@ -106,7 +120,7 @@ $(BUILD)/kernels/%.o: kernels/%.cu
 
 DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core clang libclang-rt-dev
 
-.PHONY: all test fuzz deps data sample torch-check figures clean
+.PHONY: all test readme-check fuzz deps data sample torch-check figures bench clean
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(LIB_OBJS)
@@ -142,6 +156,11 @@ ifeq ($(SAN),1)
 else
 	./$(BUILD)/wi_tests
 endif
+
+# Every ```text block's `$ ./wi ...` output, table and paragraph README.md and docs/*.md mark for
+# it, re-run and compared; make test runs its quick form (no experiments) as a test case.
+readme-check: $(BIN)
+	WI_BIN=$(abspath $(BIN)) bash tests/readme_check.sh
 
 # libFuzzer harnesses for the readers and the font loader (tests/fuzz/), built with clang whatever CXX is.
 FUZZ_SECONDS ?= 60

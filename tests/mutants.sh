@@ -146,6 +146,16 @@ point_mass_off_its_value @@ src/report/figures_train.cpp @@ ax.stem(pm.value, sp
 builtin_sigma_as_s @@ src/report/text.cpp @@ {0x03C3, 7, @@ {0x03C4, 7, @@ figure_reader/builtin_font_draws_its_own_symbols
 reference_over_data @@ src/report/figures_experiments.cpp @@ if (s.reference != (pass == 0)) continue; @@ if (s.reference == (pass == 0)) continue; @@ figure_reader/experiment_legends_find_room_off_the_data
 y_group_not_shared @@ src/report/figures_experiments.cpp @@ panels[j].y_group == panels[k].y_group) r[k] = merge @@ panels[j].y_group == -99) r[k] = merge @@ figure_reader/experiment_legends_find_room_off_the_data
+
+# the README check: a changed line, a line too many, a number's prefix, the verdict's status,
+# the CPU a block needs, a figure's size
+readme_check_ignores_line_content @@ tests/readme_check.sh @@ if (j + q > m || A[j + q] != E[i + q]) show(i + q, j + q) @@ if (j + q > m) show(i + q, j + q) @@ readme_check/a_doctored_readme_is_caught,each_directive_on_a_small_file
+readme_check_extra_lines_ignored @@ tests/readme_check.sh @@ if (!gap && j <= m) show(n + 1, j) @@ if (0 && j <= m) show(n + 1, j) @@ readme_check/a_doctored_readme_is_caught
+readme_check_number_as_prefix @@ tests/readme_check.sh @@ if (b !~ /[0-9.]/ && a !~ /[0-9]/ && @@ if (b !~ /[0-9.]/ && @@ readme_check/each_directive_on_a_small_file
+readme_check_exit_0_on_mismatch @@ tests/readme_check.sh @@ $mismatched mismatched, $skipped skipped"\nexit 1 @@ $mismatched mismatched, $skipped skipped"\nexit 0 @@ readme_check/a_doctored_readme_is_caught,each_directive_on_a_small_file
+readme_check_needs_ignored @@ tests/readme_check.sh @@ case $cpuflags in *" $r "*) ;; @@ case $cpuflags in *) ;; @@ readme_check/each_directive_on_a_small_file
+readme_check_drop_column_keeps_rows @@ tests/readme_check.sh @@ if (length($0) > cs && cell ~ @@ if (length($0) > cs + 1000 && cell ~ @@ readme_check/each_directive_on_a_small_file
+readme_check_any_png_size @@ tests/readme_check.sh @@ if [ "$got" = "$want" ]; then @@ if [ -n "$got" ]; then @@ readme_check/a_doctored_readme_is_caught
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
