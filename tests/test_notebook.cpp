@@ -368,44 +368,6 @@ BOOST_AUTO_TEST_CASE(printed_commands_give_the_same_numbers_alone) {
     BOOST_TEST(rows == 4);
 }
 
-BOOST_AUTO_TEST_CASE(readme_excerpt_is_a_real_run) {
-    // The README's ```text block that starts with `$ ./wi notebook`: every line but "[...]" is
-    // a line of the default run's output, in that order.
-    const std::string readme = wi_test::read_file(wi_test::repo_root() + "/README.md");
-    const std::size_t from = readme.find("```text\n$ ./wi notebook\n");
-    BOOST_TEST_REQUIRE(from != std::string::npos, "README has no excerpt of ./wi notebook");
-    const std::size_t body = readme.find('\n', readme.find('\n', from) + 1) + 1;
-    const std::string excerpt = readme.substr(body, readme.find("```", body) - body);
-    wi_test::TempDir dir;
-    const wi_test::RunResult r = wi_test::run_wi("notebook --out out", "cd '" + dir.path() + "' && ln -s '" +
-                                                 wi_test::repo_root() + "/data_fetch' data_fetch &&");
-    BOOST_TEST_REQUIRE(r.status == 0, r.err);
-    // The header line names the machine (threads, SIMD path): compared up to there. On a machine
-    // with another path the numbers may differ in their last digit, so only lines without digits are.
-    const std::regex header("\nnotebook: ([0-9]+ runs side by side on )[0-9]+ threads?; path: ([^\n]*)\n");
-    std::smatch theirs, ours;
-    BOOST_TEST_REQUIRE(std::regex_search(excerpt, theirs, header), excerpt);
-    BOOST_TEST_REQUIRE(std::regex_search(r.out, ours, header), r.out);
-    BOOST_TEST(theirs[1].str() == ours[1].str());
-    const bool same_path = theirs[2].str() == ours[2].str();
-    if (!same_path)
-        std::printf("notebook/readme_excerpt_is_a_real_run: the README's run used path %s, this machine %s: only "
-                    "lines without digits are compared\n", theirs[2].str().c_str(), ours[2].str().c_str());
-    std::size_t at = 0;
-    int lines = 0;
-    for (std::size_t i = 0, j; i < excerpt.size(); i = j + 1) {
-        j = excerpt.find('\n', i);
-        const std::string line = excerpt.substr(i, j - i);
-        if (line == "[...]" || line.rfind("notebook: ", 0) == 0) continue;
-        if (!same_path && line.find_first_of("0123456789") != std::string::npos) continue;
-        const std::size_t found = r.out.find(line + "\n", at);
-        BOOST_TEST(found != std::string::npos, "not in the output (in order): " << line);
-        if (found != std::string::npos) at = found + line.size();
-        ++lines;
-    }
-    BOOST_TEST(lines > 10);
-}
-
 BOOST_AUTO_TEST_CASE(quiet_prints_only_the_answers) {
     wi_test::TempDir dir;
     const wi_test::RunResult r = wi_test::run_wi("notebook --quick -q --out '" + dir.path() + "'" + data_flags());
