@@ -25,17 +25,8 @@
 #include "report/text.h"
 #include "report/ticks.h"
 #include "rng.h"
+#include "test_png.h"
 #include "test_util.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#define STB_IMAGE_IMPLEMENTATION
-#define STB_IMAGE_STATIC
-#define STBI_ONLY_PNG
-#include <stb/stb_image.h>
-#pragma GCC diagnostic pop
 
 using namespace wi;
 using namespace wi_test;
@@ -204,23 +195,6 @@ std::string damaged(const TempDir& dir, const Damage& d) {
 
 int ink(const TextMask& m) { return static_cast<int>(std::count_if(m.alpha.begin(), m.alpha.end(), [](std::uint8_t a) { return a > 0; })); }
 
-struct Png {
-    int width = 0, height = 0;
-    std::vector<unsigned char> rgb;
-};
-
-Png decode(const std::string& path) {
-    const std::string bytes = read_file(path);
-    Png img;
-    int channels = 0;
-    unsigned char* data = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()),
-                                                static_cast<int>(bytes.size()), &img.width, &img.height, &channels, 3);
-    BOOST_TEST_REQUIRE(data != nullptr, "not a PNG stb_image can read: " << path);
-    img.rgb.assign(data, data + static_cast<std::size_t>(img.width) * img.height * 3);
-    stbi_image_free(data);
-    return img;
-}
-
 // Non-white pixels in rows [y0, y1) of the image.
 int ink_rows(const Png& img, int y0, int y1) {
     int n = 0;
@@ -369,7 +343,7 @@ BOOST_AUTO_TEST_CASE(wi_plot_with_a_damaged_font_warns_once_and_writes_the_figur
             BOOST_TEST(count(r.err, "warning: font " + font + ": ") == 1, r.err);
             BOOST_TEST(contains(r.err, d.defect), r.err);
             BOOST_TEST(contains(r.err, "built-in font"), r.err);
-            const Png img = decode(out + "/sigmoid_inits.png");
+            const Png img = decode_png(out + "/sigmoid_inits.png");
             BOOST_TEST(img.width == 1000);
             BOOST_TEST(img.height == 700);
             BOOST_TEST(ink_rows(img, 35, 65) > 100);  // the panel's title is written
@@ -382,11 +356,11 @@ BOOST_AUTO_TEST_CASE(a_missing_font_or_a_directory_is_named) {
     const RunResult d = run_wi("plot sigmoid-grad --out '" + (dir / "a") + "'", "WI_FONT='" + dir.path() + "'");
     BOOST_TEST(d.status == 0, d.err);
     BOOST_TEST(contains(d.err, "warning: font " + dir.path() + ": a directory, not a font file"), d.err);
-    BOOST_TEST(decode(dir / "a/sigmoid_grad.png").width == 1000);
+    BOOST_TEST(decode_png(dir / "a/sigmoid_grad.png").width == 1000);
     const RunResult m = run_wi("plot sigmoid-grad --out '" + (dir / "b") + "'", "WI_FONT='" + (dir / "none.ttf") + "'");
     BOOST_TEST(m.status == 0, m.err);
     BOOST_TEST(contains(m.err, "none.ttf: no such file"), m.err);
-    BOOST_TEST(decode(dir / "b/sigmoid_grad.png").width == 1000);
+    BOOST_TEST(decode_png(dir / "b/sigmoid_grad.png").width == 1000);
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_font_is_reported_once_per_run) {
@@ -395,8 +369,8 @@ BOOST_AUTO_TEST_CASE(a_damaged_font_is_reported_once_per_run) {
     const RunResult r = run_wi("--epochs 0 --plots --out '" + dir.path() + "'", "WI_FONT='" + font + "'");
     BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(count(r.err, "warning: font") == 1, r.err);  // two figures, one warning
-    BOOST_TEST(decode(dir / "training_default.png").width == 1000);
-    BOOST_TEST(decode(dir / "weights_default.png").width == 1000);
+    BOOST_TEST(decode_png(dir / "training_default.png").width == 1000);
+    BOOST_TEST(decode_png(dir / "weights_default.png").width == 1000);
 }
 
 BOOST_AUTO_TEST_CASE(canvas_sizes_beyond_the_encoder_are_refused) {
@@ -422,10 +396,10 @@ BOOST_AUTO_TEST_CASE(deep_networks_get_a_figure_of_bounded_size) {
     TempDir dir;
     const RunResult r = run_wi("--arch 784," + repeated("4", 3000) + ",10 --epochs 0 --plots --out '" + dir.path() + "'");
     BOOST_TEST(r.status == 0, r.err);
-    const Png w = decode(dir / "weights_default.png");
+    const Png w = decode_png(dir / "weights_default.png");
     BOOST_TEST(w.width <= 1400);
     BOOST_TEST(w.height <= 2000);
-    const Png t = decode(dir / "training_default.png");
+    const Png t = decode_png(dir / "training_default.png");
     BOOST_TEST(t.width == 1000);
     BOOST_TEST(t.height == 700);
 }
@@ -434,7 +408,7 @@ BOOST_AUTO_TEST_CASE(wide_and_deep_networks_get_their_figures) {
     TempDir dir;
     const RunResult r = run_wi("--arch 784,6000," + repeated("300", 40) + ",10 --epochs 0 --plots --out '" + dir.path() + "'");
     BOOST_TEST(r.status == 0, r.err);
-    const Png w = decode(dir / "weights_default.png");
+    const Png w = decode_png(dir / "weights_default.png");
     BOOST_TEST(w.width <= 1400);
     BOOST_TEST(w.height <= 2000);
 }
@@ -453,7 +427,7 @@ BOOST_AUTO_TEST_CASE(weights_figure_shows_first_and_last_layers) {
     }
     const FigureFile f = plot_weights(fig, "x", "x", nullptr, layers);
     BOOST_TEST(f.panels.size() == 17u);
-    const Png img = decode(f.path);
+    const Png img = decode_png(f.path);
     BOOST_TEST(img.width == 1400);
     BOOST_TEST(img.height <= 2000);
     // Up to 17 layers, every one has its panel, as before.
@@ -552,7 +526,7 @@ BOOST_AUTO_TEST_CASE(histogram_of_huge_and_non_finite_weights) {
         BOOST_TEST((std::isfinite(p.x.lo) && std::isfinite(p.x.hi) && p.x.hi > p.x.lo));
         BOOST_TEST((std::isfinite(p.y.lo) && std::isfinite(p.y.hi) && p.y.hi > p.y.lo));
     }
-    BOOST_TEST(decode(f.path).width == 1000);
+    BOOST_TEST(decode_png(f.path).width == 1000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -17,43 +17,13 @@
 #include "report/text.h"
 #include "report/ticks.h"
 #include "rng.h"
+#include "test_png.h"
 #include "test_util.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#define STB_IMAGE_IMPLEMENTATION
-#define STB_IMAGE_STATIC
-#define STBI_ONLY_PNG
-#include <stb/stb_image.h>
-#pragma GCC diagnostic pop
 
 using namespace wi;
 using namespace wi_test;
 
 namespace {
-
-struct Png {
-    int width = 0, height = 0;
-    std::vector<unsigned char> rgb;
-    Color at(int x, int y) const {
-        const std::size_t i = (static_cast<std::size_t>(y) * width + x) * 3;
-        return {rgb[i], rgb[i + 1], rgb[i + 2]};
-    }
-};
-
-Png load(const std::string& path) {
-    const std::string bytes = read_file(path);
-    Png p;
-    int channels = 0;
-    unsigned char* data = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()),
-                                                static_cast<int>(bytes.size()), &p.width, &p.height, &channels, 3);
-    BOOST_TEST_REQUIRE(data != nullptr, "not a PNG: " << path);
-    p.rgb.assign(data, data + static_cast<std::size_t>(p.width) * p.height * 3);
-    stbi_image_free(data);
-    return p;
-}
 
 FigureOptions options(const TempDir& dir, const std::string& font = "") {
     FigureOptions fig;
@@ -180,7 +150,7 @@ BOOST_AUTO_TEST_CASE(every_panel_is_drawn_on) {
     for (const char* name : {"kaiming_normal", "randn", "xavier_normal"}) inits.push_back({name, parse_init(name)});
     files.push_back(plot_sigmoid_inits(options(dir), inits, 784, 32, 1));
     for (const FigureFile& f : files) {
-        const Png png = load(f.path);
+        const Png png = decode_png(f.path);
         for (const Frame& fr : f.panels) BOOST_TEST(colours_in(png, fr.px) > 1u, f.path << ": a blank panel");
     }
 }
@@ -189,7 +159,7 @@ BOOST_AUTO_TEST_CASE(point_masses_are_stems_at_their_value) {
     TempDir dir;
     // All weights 0.5: a stem at 0.5 reaching the share 1 (most of the frame), nothing else blue.
     const FigureFile c = plot_weights(options(dir), "constant", "constant", nullptr, layers_of(1, constant_weight));
-    const Png pc = load(c.path);
+    const Png pc = decode_png(c.path);
     const Frame& fc = c.panels.at(0);
     const int at_value = vertical_run(pc, fc.px, fc.to_px(0.5), palette::kBlue);
     BOOST_TEST(at_value > fc.px.height * 0.5, "stem at 0.5: " << at_value << " px");
@@ -199,7 +169,7 @@ BOOST_AUTO_TEST_CASE(point_masses_are_stems_at_their_value) {
 
     // Half the weights within 1e-8 of 0.3, half spread over hundreds: a stem at 0.3 itself.
     const FigureFile m = plot_weights(options(dir), "mixed", "mixed", nullptr, layers_of(1, mixed_weight));
-    const Png pm = load(m.path);
+    const Png pm = decode_png(m.path);
     const Frame& fm = m.panels.at(0);
     BOOST_TEST(vertical_run(pm, fm.px, fm.to_px(0.3), palette::kBlue) > 40, "no stem at 0.3");
 }
@@ -233,7 +203,7 @@ BOOST_AUTO_TEST_CASE(experiment_legends_find_room_off_the_data) {
     same.series.push_back({"data", {0.0, 200.0}, {0.5, 0.5}, {}, 0, false, false, 2.0});
     same.series.push_back({"chance", {0.0, 200.0}, {0.5, 0.5}, {}, 6, false, true, 1.5, true});
     const FigureFile h = plot_panels(options(dir), "same.png", "same", "", {same}, 1);
-    const Png png = load(h.path);
+    const Png png = decode_png(h.path);
     const Frame& fr = h.panels[0];
     const int row = static_cast<int>(fr.to_py(0.5));
     int reference_shows = 0, data_shows = 0;
@@ -292,7 +262,7 @@ BOOST_AUTO_TEST_CASE(sigma_table_columns_keep_apart_in_every_font) {
 BOOST_AUTO_TEST_CASE(readme_states_the_sizes_written) {
     TempDir dir;
     auto size_of = [](const FigureFile& f) {
-        const Png p = load(f.path);
+        const Png p = decode_png(f.path);
         return std::to_string(p.width) + "\xC3\x97" + std::to_string(p.height);
     };
     std::vector<InitChoice> inits = {{"xavier_normal", parse_init("xavier_normal")}};

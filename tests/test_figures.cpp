@@ -19,17 +19,8 @@
 #include "report/text.h"
 #include "report/ticks.h"
 #include "rng.h"
+#include "test_png.h"
 #include "test_util.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#define STB_IMAGE_IMPLEMENTATION
-#define STB_IMAGE_STATIC
-#define STBI_ONLY_PNG
-#include <stb/stb_image.h>
-#pragma GCC diagnostic pop
 
 namespace wi {
 // Boost.Test prints the values of a failed comparison.
@@ -46,27 +37,6 @@ namespace {
 // rounding, and the palette colours are at least ~60 apart in some channel.
 constexpr int kColourTolerance = 12;
 
-struct Image {
-    int width = 0, height = 0;
-    std::vector<unsigned char> rgb;
-    Color at(int x, int y) const {
-        const std::size_t i = (static_cast<std::size_t>(y) * width + x) * 3;
-        return {rgb[i], rgb[i + 1], rgb[i + 2]};
-    }
-};
-
-Image decode(const std::string& path) {
-    const std::string bytes = read_file(path);
-    Image img;
-    int channels = 0;
-    unsigned char* data = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()),
-                                                static_cast<int>(bytes.size()), &img.width, &img.height, &channels, 3);
-    BOOST_TEST_REQUIRE(data != nullptr, "not a PNG stb_image can read: " << path);
-    img.rgb.assign(data, data + static_cast<std::size_t>(img.width) * img.height * 3);
-    stbi_image_free(data);
-    return img;
-}
-
 bool near(Color a, Color b, int tol = kColourTolerance) {
     return std::abs(a.r - b.r) <= tol && std::abs(a.g - b.g) <= tol && std::abs(a.b - b.b) <= tol;
 }
@@ -74,14 +44,14 @@ bool near(Color a, Color b, int tol = kColourTolerance) {
 bool dark(Color c) { return c.r < 100 && c.g < 100 && c.b < 100; }
 
 // Pixels in [x0, x1) x [y0, y1) that are not plain white.
-int ink(const Image& img, int x0, int y0, int x1, int y1) {
+int ink(const Png& img, int x0, int y0, int x1, int y1) {
     int n = 0;
     for (int y = std::max(0, y0); y < std::min(img.height, y1); ++y)
         for (int x = std::max(0, x0); x < std::min(img.width, x1); ++x) n += img.at(x, y) != palette::kWhite;
     return n;
 }
 
-bool has_colour(const Image& img, Color c) {
+bool has_colour(const Png& img, Color c) {
     for (int y = 0; y < img.height; ++y)
         for (int x = 0; x < img.width; ++x)
             if (img.at(x, y) == c) return true;
@@ -89,7 +59,7 @@ bool has_colour(const Image& img, Color c) {
 }
 
 // A pixel of colour c within r pixels of (x, y)?
-bool colour_near(const Image& img, double x, double y, Color c, int r, int tol = kColourTolerance) {
+bool colour_near(const Png& img, double x, double y, Color c, int r, int tol = kColourTolerance) {
     for (int dy = -r; dy <= r; ++dy)
         for (int dx = -r; dx <= r; ++dx) {
             const int px = static_cast<int>(std::floor(x)) + dx, py = static_cast<int>(std::floor(y)) + dy;
@@ -99,7 +69,7 @@ bool colour_near(const Image& img, double x, double y, Color c, int r, int tol =
 }
 
 // Tick labels: something is written under the x axis and left of the y axis of a panel.
-void check_tick_labels(const Image& img, const Frame& f) {
+void check_tick_labels(const Png& img, const Frame& f) {
     const Rect& r = f.px;
     const int below = ink(img, static_cast<int>(r.left), static_cast<int>(r.bottom()) + 8,
                           static_cast<int>(r.right()), static_cast<int>(r.bottom()) + 24);
@@ -146,7 +116,7 @@ BOOST_AUTO_TEST_CASE(sigmoid_curve_runs_through_the_middle_and_rises) {
     TempDir dir;
     // No samples: the curve alone, black on white.
     const FigureFile f = plot_sigmoid_inits(options(dir), {}, 784, 32, 1);
-    const Image img = decode(f.path);
+    const Png img = decode_png(f.path);
     BOOST_TEST(img.width == 1000);
     BOOST_TEST(img.height == 700);
     BOOST_TEST(img.at(3, 3) == palette::kWhite);
@@ -177,7 +147,7 @@ BOOST_AUTO_TEST_CASE(sigmoid_curve_runs_through_the_middle_and_rises) {
 BOOST_AUTO_TEST_CASE(sigmoid_inits_legend_colours_and_lanes) {
     TempDir dir;
     const FigureFile f = plot_sigmoid_inits(options(dir), notebook_inits(), 784, 32, 1);
-    const Image img = decode(f.path);
+    const Png img = decode_png(f.path);
     BOOST_TEST(img.width == 1000);
     BOOST_TEST(img.height == 700);
     for (int k = 0; k < 3; ++k) BOOST_TEST(has_colour(img, palette::series(k)), "legend colour " << k << " missing");
@@ -198,7 +168,7 @@ BOOST_AUTO_TEST_CASE(sigmoid_inits_legend_colours_and_lanes) {
 BOOST_AUTO_TEST_CASE(sigmoid_grad_marks_the_peak) {
     TempDir dir;
     const FigureFile f = plot_sigmoid_grad(options(dir));
-    const Image img = decode(f.path);
+    const Png img = decode_png(f.path);
     const Frame& fr = f.panels.at(0);
     BOOST_TEST(colour_near(img, fr.to_px(0.0), fr.to_py(0.5), palette::kBlue, 2), "sigma misses (0, 0.5)");
     BOOST_TEST(colour_near(img, fr.to_px(0.0), fr.to_py(0.25), palette::kBlack, 2), "no peak marker at (0, 0.25)");
@@ -213,7 +183,7 @@ BOOST_AUTO_TEST_CASE(builtin_font_keeps_the_text) {
     for (const char* font : {"builtin", "/nonexistent/font.ttf"}) {
         TempDir dir;
         const FigureFile f = plot_sigmoid_grad(options(dir, font));
-        const Image img = decode(f.path);
+        const Png img = decode_png(f.path);
         check_tick_labels(img, f.panels.at(0));
         const Rect& r = f.panels.at(0).px;
         BOOST_TEST(ink(img, static_cast<int>(r.left), 0, static_cast<int>(r.right()), static_cast<int>(r.top) - 4) > 200);  // title
@@ -234,7 +204,7 @@ BOOST_AUTO_TEST_CASE(histogram_of_normal_samples_peaks_at_zero) {
     const InitSpec spec = parse_init("normal:std=0.05");
     TempDir dir;
     const FigureFile f = plot_weights(options(dir), "normal", "normal", &spec, {L});
-    const Image img = decode(f.path);
+    const Png img = decode_png(f.path);
     const Frame& fr = f.panels.at(0);
     // The bars' fill is the series blue at 45 % over white; find the tallest column of it
     // within +-1.5 sigma of 0 (the legend sits in a corner, outside that band).
@@ -269,7 +239,7 @@ BOOST_AUTO_TEST_CASE(nan_and_inf_are_left_out_and_said) {
     c.diverged_step = 301;
     TempDir dir;
     const FigureFile f = plot_training(options(dir), "test", "test", c);
-    const Image img = decode(f.path);
+    const Png img = decode_png(f.path);
     BOOST_TEST(img.width == 1000);
     const Frame& loss = f.panels.at(0);
     // The note box's left bar is solid vermillion, at the panel's top left.
@@ -283,10 +253,10 @@ BOOST_AUTO_TEST_CASE(nan_and_inf_are_left_out_and_said) {
     bad.step_loss = {NAN, NAN};
     bad.step_accuracy = {NAN, INFINITY};
     const FigureFile g = plot_training(options(dir), "bad", "bad", bad);
-    BOOST_TEST(decode(g.path).width == 1000);
+    BOOST_TEST(decode_png(g.path).width == 1000);
     LayerWeights L{"fc1.weight", 2, 2, {NAN, INFINITY, 1.0f, -1.0f}};
     const FigureFile h = plot_weights(options(dir), "loaded", "loaded", nullptr, {L});
-    BOOST_TEST(decode(h.path).height == 700);
+    BOOST_TEST(decode_png(h.path).height == 700);
 }
 
 BOOST_AUTO_TEST_CASE(png_writes_are_atomic) {
@@ -307,10 +277,10 @@ BOOST_AUTO_TEST_CASE(wi_plot_needs_no_data) {
     const RunResult a = run_wi("plot sigmoid --out '" + dir.path() + "' --data /nonexistent");
     BOOST_TEST_REQUIRE(a.status == 0, a.err);
     BOOST_TEST(a.out == "wrote " + (dir / "sigmoid_inits.png") + "\n");
-    BOOST_TEST(decode(dir / "sigmoid_inits.png").width == 1000);
+    BOOST_TEST(decode_png(dir / "sigmoid_inits.png").width == 1000);
     const RunResult b = run_wi("plot sigmoid-grad --out '" + dir.path() + "'");
     BOOST_TEST_REQUIRE(b.status == 0, b.err);
-    BOOST_TEST(decode(dir / "sigmoid_grad.png").height == 700);
+    BOOST_TEST(decode_png(dir / "sigmoid_grad.png").height == 700);
     const RunResult c = run_wi("plot sigmoid --inits xavier,kaiming_normal:mode=fan_out,nonlinearity=relu,zeros "
                                "--fan-in 100 --fan-out 10 --out '" + dir.path() + "'");
     BOOST_TEST(c.status == 0, c.err);
@@ -318,7 +288,7 @@ BOOST_AUTO_TEST_CASE(wi_plot_needs_no_data) {
     const RunResult d = run_wi("plot sigmoid-grad --out '" + dir.path() + "/builtin'", "WI_FONT=builtin");
     BOOST_TEST_REQUIRE(d.status == 0, d.err);
     TempDir scratch;  // the panel's place, from the library (same layout, any font)
-    check_tick_labels(decode(dir / "builtin/sigmoid_grad.png"), plot_sigmoid_grad(options(scratch, "builtin")).panels.at(0));
+    check_tick_labels(decode_png(dir / "builtin/sigmoid_grad.png"), plot_sigmoid_grad(options(scratch, "builtin")).panels.at(0));
     if (Font::load("").is_truetype())  // a TrueType font is installed: the two must differ
         BOOST_TEST((read_file(dir / "builtin/sigmoid_grad.png") != read_file(dir / "sigmoid_grad.png")));
     BOOST_TEST(count_files(dir.path()) == 3);  // two figures and the builtin directory
@@ -370,7 +340,7 @@ BOOST_AUTO_TEST_CASE(plots_after_training) {
     BOOST_TEST(contains(r.out, "wrote " + (dir / "training_xavier.png")));
     BOOST_TEST(contains(r.out, "wrote " + (dir / "weights_xavier.png")));
     for (const char* name : {"training_xavier.png", "weights_xavier.png"}) {
-        const Image img = decode(dir / name);
+        const Png img = decode_png(dir / name);
         BOOST_TEST(img.width == 1000);
         BOOST_TEST(img.height == 700);
         BOOST_TEST(img.at(2, 2) == palette::kWhite);
@@ -378,7 +348,7 @@ BOOST_AUTO_TEST_CASE(plots_after_training) {
     // A run that diverges still gets its figures.
     const RunResult u = run_wi("--init unusual --epochs 1 -q --plots --out '" + dir.path() + "' --data '" + sample_dir() + "'");
     BOOST_TEST_REQUIRE(u.status == 0, u.err);
-    BOOST_TEST(decode(dir / "training_unusual.png").width == 1000);
+    BOOST_TEST(decode_png(dir / "training_unusual.png").width == 1000);
     BOOST_TEST(count_files(dir.path()) == 4);  // the four figures, no temporary files
 }
 

@@ -14,12 +14,9 @@
 #include <string>
 #include <vector>
 
-#define STB_IMAGE_IMPLEMENTATION
-#define STB_IMAGE_STATIC
-#include <stb/stb_image.h>
-
 #include "app/html.h"
 #include "fsutil.h"
+#include "test_png.h"
 #include "test_util.h"
 
 using wi_test::contains;
@@ -262,15 +259,14 @@ BOOST_AUTO_TEST_CASE(page_is_well_formed_self_contained_and_its_figures_decode) 
     const std::vector<std::string> images = embedded_images(q.page);
     BOOST_TEST(images.size() == 6u);
     for (const std::string& png : images) {
-        int w = 0, h = 0, ch = 0;
-        unsigned char* px = stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png.data()),
-                                                  static_cast<int>(png.size()), &w, &h, &ch, 3);
-        BOOST_TEST_REQUIRE(px != nullptr, "an embedded figure stb_image cannot decode");
+        wi_test::Png img;
+        BOOST_TEST_REQUIRE(wi_test::decode_png_bytes(png, &img), "an embedded figure stb_image cannot decode");
+        const int w = img.width, h = img.height;
+        const unsigned char* px = img.rgb.data();
         BOOST_TEST((w >= 400 && h >= 300));
         std::set<unsigned> colours;
         for (long i = 0; i < static_cast<long>(w) * h; i += 7) colours.insert(px[3 * i] << 16 | px[3 * i + 1] << 8 | px[3 * i + 2]);
         BOOST_TEST(colours.size() > 20u, "a figure of " << colours.size() << " colours");
-        stbi_image_free(px);
     }
     // the same bytes as the figure files written beside the page
     for (const char* f : {"notebook_zeros.png", "notebook_sigmoid_inits.png"})
@@ -423,9 +419,10 @@ BOOST_AUTO_TEST_CASE(chromium_renders_the_page, *boost::unit_test::precondition(
                             "--disable-gpu --screenshot='" + shot + "' --window-size=1000,3000 'file://" +
                             (q.dir / "notebook.html") + "' >/dev/null 2>&1";
     BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0, cmd);
-    int w = 0, h = 0, ch = 0;
-    unsigned char* px = stbi_load(shot.c_str(), &w, &h, &ch, 3);
-    BOOST_TEST_REQUIRE(px != nullptr, "no screenshot");
+    wi_test::Png img;
+    BOOST_TEST_REQUIRE(wi_test::decode_png_bytes(wi_test::read_file(shot), &img), "no screenshot");
+    const int w = img.width, h = img.height;
+    const unsigned char* px = img.rgb.data();
     std::set<unsigned> colours;
     long dark = 0;
     for (long i = 0; i < static_cast<long>(w) * h; ++i) {
@@ -433,7 +430,6 @@ BOOST_AUTO_TEST_CASE(chromium_renders_the_page, *boost::unit_test::precondition(
         colours.insert(p[0] << 16 | p[1] << 8 | p[2]);
         dark += p[0] + p[1] + p[2] < 600;
     }
-    stbi_image_free(px);
     BOOST_TEST(colours.size() > 50u, colours.size() << " colours");
     BOOST_TEST(dark > static_cast<long>(w) * h / 100, dark << " non-white pixels");  // text and figures, not a blank page
 }
