@@ -67,7 +67,7 @@ ifeq ($(OPENMP_OK),yes)
   OPENMP_LDFLAGS := -fopenmp
 endif
 
-LIB_SRCS := $(filter-out src/main.cpp,$(wildcard src/*.cpp src/*/*.cpp))
+LIB_SRCS := $(filter-out src/app/main.cpp,$(wildcard src/*.cpp src/*/*.cpp))
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.cpp)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
@@ -123,7 +123,7 @@ DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-co
 .PHONY: all test readme-check fuzz deps data sample torch-check figures bench clean
 all: $(BIN)
 
-$(BIN): $(BUILD)/src/main.o $(LIB_OBJS)
+$(BIN): $(BUILD)/src/app/main.o $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
 
 $(BUILD)/%.o: %.cpp
@@ -167,12 +167,12 @@ FUZZ_SECONDS ?= 60
 FUZZ_CXX ?= clang++
 FUZZ_FLAGS := -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
               -fno-sanitize-recover=undefined,float-cast-overflow
-FUZZ_LIB_SRCS := src/data/idx.cpp src/data/npy.cpp src/data/npy_header.cpp src/fsutil.cpp src/tensor.cpp \
+FUZZ_LIB_SRCS := src/data/idx.cpp src/data/npy.cpp src/data/npy_header.cpp src/core/fsutil.cpp src/core/tensor.cpp \
                  src/report/text.cpp src/report/font_check.cpp src/report/canvas.cpp
 FUZZ_HARNESSES := fuzz_idx fuzz_npy fuzz_font
 
 $(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h tests/fuzz/font_target.h $(FUZZ_LIB_SRCS) \
-                 $(wildcard src/*.h src/data/*.h src/report/*.h)
+                 $(wildcard src/core/*.h src/data/*.h src/report/*.h)
 	@command -v $(FUZZ_CXX) >/dev/null || { echo "fuzz: $(FUZZ_CXX) not found (Debian: clang libclang-rt-dev; make deps installs them)"; exit 1; }
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -Isrc tests/fuzz/$*.cpp $(FUZZ_LIB_SRCS) -o $@ -lz

@@ -2,7 +2,7 @@
 // pointers (each kernel, for the tests and the per-layer path) and an opaque training run
 // (weights, data and the epoch's order on the device; steps run in chunks).
 //
-// kernels/ includes nothing from src/; src/gpu_run.cpp wraps this in wi's types. Every
+// kernels/ includes nothing from src/; src/backend/gpu_run.cpp wraps this in wi's types. Every
 // function that returns int returns 0 on success and -1 on failure; wi_cuda_error() then
 // says what failed, with the file and line of the CUDA call ("kernels/linear.cu:88: ...").
 // Built without nvcc (make CUDA=0, or none found), kernels/no_cuda.cpp implements the same

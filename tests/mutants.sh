@@ -49,9 +49,9 @@ no_learning_threshold_moved @@ src/train/diagnosis.h @@ kNoLearningChange = 0.01
 divergence_nan_inf_swapped @@ src/train/diagnosis.cpp @@ std::isnan(report.diverged_loss) ? "NaN" : "Inf" @@ std::isnan(report.diverged_loss) ? "Inf" : "NaN" @@ guards_run/diagnosis_thresholds_from_both_sides
 
 # atomic writes
-write_in_place @@ src/fsutil.cpp @@ #include <unistd.h> @@ #include <fcntl.h>\n#include <unistd.h> @@ guards_run/atomic_writes
-write_in_place @@ src/fsutil.cpp @@     const int fd = ::mkstemp(name.data());\n    if (fd < 0) throw Error(path + ": cannot create a temporary file @@     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);\n    name.assign(path.c_str(), path.c_str() + path.size() + 1);\n    if (fd < 0) throw Error(path + ": cannot create a temporary file
-temp_file_left_behind @@ src/fsutil.cpp @@             ::close(fd);\n            ::unlink(name.data());\n            throw Error(path + ": write failed @@             ::close(fd);\n            throw Error(path + ": write failed @@ guards_run/atomic_writes
+write_in_place @@ src/core/fsutil.cpp @@ #include <unistd.h> @@ #include <fcntl.h>\n#include <unistd.h> @@ guards_run/atomic_writes
+write_in_place @@ src/core/fsutil.cpp @@     const int fd = ::mkstemp(name.data());\n    if (fd < 0) throw Error(path + ": cannot create a temporary file @@     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);\n    name.assign(path.c_str(), path.c_str() + path.size() + 1);\n    if (fd < 0) throw Error(path + ": cannot create a temporary file
+temp_file_left_behind @@ src/core/fsutil.cpp @@             ::close(fd);\n            ::unlink(name.data());\n            throw Error(path + ": write failed @@             ::close(fd);\n            throw Error(path + ": write failed @@ guards_run/atomic_writes
 
 # the trainer's figures
 short_batch_accuracy @@ src/train/trainer.cpp @@ acc_sum += static_cast<double>(correct) / n; @@ acc_sum += static_cast<double>(correct) / B; @@ guards_run/epoch_accuracy_with_a_short_last_batch
@@ -63,8 +63,8 @@ bias_step_reference @@ src/nn/mlp.cpp @@ sgd_step(L.b.data(), L.db.data(), L.b.s
 bias_step_simd @@ src/cpu/simd_kernels.inc @@ combine(W, out, dy, 1, out, x, B, in, -lr, true);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= lr * s; @@ combine(W, out, dy, 1, out, x, B, in, -lr, true);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= 0.5f * lr * s; @@ guards_run/sgd_step_on_the_biases
 
 # the orthogonal sampler's Haar law
-orthogonal_without_sign_fix @@ src/init_samplers.cpp @@ const double norm = std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)); @@ const double norm = -std::copysign(std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)), col[j][j]); @@ guards_math/orthogonal_is_haar
-orthogonal_from_uniform @@ src/init_samplers.cpp @@ (transpose ? col[r][c] : col[c][r]) = rng.normal(); @@ (transpose ? col[r][c] : col[c][r]) = rng.uniform(-1.0, 1.0); @@ guards_math/orthogonal_is_haar
+orthogonal_without_sign_fix @@ src/init/init_samplers.cpp @@ const double norm = std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)); @@ const double norm = -std::copysign(std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)), col[j][j]); @@ guards_math/orthogonal_is_haar
+orthogonal_from_uniform @@ src/init/init_samplers.cpp @@ (transpose ? col[r][c] : col[c][r]) = rng.normal(); @@ (transpose ? col[r][c] : col[c][r]) = rng.uniform(-1.0, 1.0); @@ guards_math/orthogonal_is_haar
 
 # the suite's closing line
 closing_line_counts_aborted_twice @@ tests/test_main.cpp @@ r.p_test_cases_failed + r.p_test_cases_timed_out @@ r.p_test_cases_failed + r.p_test_cases_aborted @@ guards_run/closing_line_counts_each_case_once
@@ -76,13 +76,13 @@ loss_adds_max_back_simd @@ src/cpu/mlp_fast.cpp @@ total += static_cast<double>(
 no_scan_before_test @@ src/train/trainer.cpp @@ if (parameters_diverged(epoch, "before a test evaluation")) break; @@ if (false) break; @@ numerics/trainer_scans_the_parameters
 loads_non_finite @@ src/train/weights_io.cpp @@ if (const long i = first_non_finite(t.data(), t.size()); i >= 0) @@ if (const long i = -1; i >= 0) @@ numerics/load_weights_refuses_non_finite_values
 unmeasured_test_as_zero_csv @@ src/train/compare.cpp @@ e.tested ? std::to_string(e.test.loss).c_str() : "" @@ true ? std::to_string(e.test.loss).c_str() : "" @@ numerics/unmeasured_numbers_are_absent
-unmeasured_test_on_figure @@ src/plots.cpp @@ end.has_test = st.tested; @@ end.has_test = true; @@ numerics/unmeasured_numbers_are_absent
-lr_underflow_accepted @@ src/cli.cpp @@ if ((v != 0 && std::fabs(v) < FLT_MIN) || (out_of_range && std::fabs(v) < 1)) @@ if (v != 0 && std::fabs(v) < 0) @@ numerics/float_flags_are_checked_as_float32
+unmeasured_test_on_figure @@ src/train/plots.cpp @@ end.has_test = st.tested; @@ end.has_test = true; @@ numerics/unmeasured_numbers_are_absent
+lr_underflow_accepted @@ src/cli/cli.cpp @@ if ((v != 0 && std::fabs(v) < FLT_MIN) || (out_of_range && std::fabs(v) < 1)) @@ if (v != 0 && std::fabs(v) < 0) @@ numerics/float_flags_are_checked_as_float32
 torch_print_ellipsis @@ src/train/torch_print.cpp @@ items.push_back(" ..."); @@ items.push_back("..."); @@ numerics_print/tensors_print_as_pytorch_prints_them
-shortest_not_round_trip @@ src/strf.cpp @@ if (digits >= 17 || std::strtod(s.c_str(), nullptr) == v) return s; @@ if (digits >= 17) return s; @@ numerics_print/values_are_echoed_in_their_shortest_form
+shortest_not_round_trip @@ src/core/strf.cpp @@ if (digits >= 17 || std::strtod(s.c_str(), nullptr) == v) return s; @@ if (digits >= 17) return s; @@ numerics_print/values_are_echoed_in_their_shortest_form
 
 # hostile input files
-permission_denied_unnamed @@ src/fsutil.cpp @@ err == EACCES || err == EPERM @@ err == EPERM @@ hostile_files/permission_denied_says_so
+permission_denied_unnamed @@ src/core/fsutil.cpp @@ err == EACCES || err == EPERM @@ err == EPERM @@ hostile_files/permission_denied_says_so
 gzip_trailing_bytes_accepted @@ src/data/idx.cpp @@ if (done < n && stream_end_) expect_end_after_gzip(); @@ if (false) expect_end_after_gzip(); @@ hostile_files/gzip_holds_exactly_one_member
 pair_counts_unchecked_first @@ src/data/idx.cpp @@ if (n_images != n_labels) @@ if (false) @@ hostile_files/gzip_bomb_is_not_inflated
 missing_files_unnamed @@ src/data/mnist.cpp @@ if (!missing.empty()) { @@ if (false) { @@ hostile_files/every_missing_file_is_named
@@ -99,30 +99,30 @@ canvas_size_unchecked @@ src/report/canvas.cpp @@ width * height * channels <= k
 
 # outputs: none lost, all checked before training; signals; standard output
 stale_deeper_weights_kept @@ src/train/weights_io.cpp @@ if (layer_of(name) >= static_cast<long>(m.layers.size())) @@ if (layer_of(name) > static_cast<long>(m.layers.size())) @@ outputs/a_weights_folder_holds_exactly_the_model
-same_folder_by_spelling @@ src/preflight.cpp @@ same_directory(cfg.save_init, cfg.save_weights) @@ cfg.save_init == cfg.save_weights @@ outputs/one_folder_for_initial_and_final_weights_is_refused
-sighup_unhandled @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr); @@ old.sa_handler != SIG_IGN) {} @@ outputs/sighup_stops_like_sigterm
-stdout_error_exits_0 @@ src/outputs.cpp @@     return status == 0 ? kExitOutput : status; @@     return status; @@ outputs/standard_output_write_errors
-failed_output_uncounted @@ src/outputs.cpp @@     } catch (const std::exception& e) {\n        ++failures_; @@     } catch (const std::exception& e) { @@ outputs/a_failing_output_never_stops_the_others
+same_folder_by_spelling @@ src/app/preflight.cpp @@ same_directory(cfg.save_init, cfg.save_weights) @@ cfg.save_init == cfg.save_weights @@ outputs/one_folder_for_initial_and_final_weights_is_refused
+sighup_unhandled @@ src/core/interrupt.cpp @@ old.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr); @@ old.sa_handler != SIG_IGN) {} @@ outputs/sighup_stops_like_sigterm
+stdout_error_exits_0 @@ src/core/outputs.cpp @@     return status == 0 ? kExitOutput : status; @@     return status; @@ outputs/standard_output_write_errors
+failed_output_uncounted @@ src/core/outputs.cpp @@     } catch (const std::exception& e) {\n        ++failures_; @@     } catch (const std::exception& e) { @@ outputs/a_failing_output_never_stops_the_others
 epoch_flush_unchecked @@ src/train/trainer.cpp @@ if (opt.print && !flush_output(out)) stop = true; @@ if (opt.print) flush_output(out); @@ outputs/standard_output_write_errors
-long_labels_unshortened @@ src/preflight.cpp @@ kMaxLabel = 80; @@ kMaxLabel = 800; @@ outputs/long_init_specs_get_short_distinct_file_names
-directory_target_unchecked @@ src/fsutil.cpp @@     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) @@     if (false) @@ outputs/targets_are_checked_before_training
+long_labels_unshortened @@ src/app/preflight.cpp @@ kMaxLabel = 80; @@ kMaxLabel = 800; @@ outputs/long_init_specs_get_short_distinct_file_names
+directory_target_unchecked @@ src/core/fsutil.cpp @@     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) @@     if (false) @@ outputs/targets_are_checked_before_training
 compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if (const int sig = interrupt_signal()) {  // asked to stop @@ if (const int sig = 0 * interrupt_signal()) {  // asked to stop @@ interrupts/compare_starts_no_run_after_a_signal
 compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if ((r.report.interrupted_by = interrupt_signal()) != 0) {  // LSUV cut short @@ if (false) {  // LSUV cut short @@ interrupts/compare_starts_no_run_after_a_signal
 # numbers of the statistics, explanations and the compare outputs; specs and limits
 grad_ratio_nan_as_zero @@ src/train/layer_stats.cpp @@ ? s.grad_norm / last_norm : NAN; @@ ? s.grad_norm / last_norm : 0.0; @@ hunt_cli/grad_ratio_to_a_nan_norm_is_not_zero
 unmeasured_saturation_as_zero @@ src/train/layer_stats.cpp @@ s.saturated = s.dead = NAN; @@ s.saturated = s.dead = 0; @@ hunt_cli/unmeasured_layer_statistics_are_marked
 compare_label_cut @@ src/train/compare.cpp @@ csv += "\"" + r.label + "\"" + line; @@ csv += "\"" + r.label.substr(0, 500) + "\"" + line; @@ hunt_cli/long_labels_stay_whole_in_compare_outputs
-truncated_mean_unmirrored @@ src/init.cpp @@ const bool mirror = (a - mean) + (b - mean) > 0; @@ const bool mirror = false; @@ hunt_cli/truncated_law_in_either_tail
-nan_loss_accuracy_printed @@ src/main.cpp @@ if (std::isfinite(r.loss)) @@ if (true) @@ hunt_cli/evaluation_of_overflowing_weights_is_not_an_accuracy
-spec_key_twice_accepted @@ src/init_spec.cpp @@ if (!given.insert(key).second) @@ if (given.insert(key).second && false) @@ hunt_cli/init_spec_key_given_twice_is_refused
+truncated_mean_unmirrored @@ src/init/init.cpp @@ const bool mirror = (a - mean) + (b - mean) > 0; @@ const bool mirror = false; @@ hunt_cli/truncated_law_in_either_tail
+nan_loss_accuracy_printed @@ src/app/main.cpp @@ if (std::isfinite(r.loss)) @@ if (true) @@ hunt_cli/evaluation_of_overflowing_weights_is_not_an_accuracy
+spec_key_twice_accepted @@ src/init/init_spec.cpp @@ if (!given.insert(key).second) @@ if (given.insert(key).second && false) @@ hunt_cli/init_spec_key_given_twice_is_refused
 experiment_width_unlimited @@ src/experiment/run.cpp @@ if (parameters > kMaxParameters) @@ if (parameters > 2 * kMaxParameters) @@ hunt_cli/experiment_width_obeys_the_parameter_limit
 # input and output paths, fonts, signals under nohup
-free_space_by_bytes_only @@ src/fsutil.cpp @@ bytes += files * static_cast<unsigned long long>(fs.f_frsize); @@ bytes += 0; @@ hunt_io/free_space_check_counts_whole_blocks
+free_space_by_bytes_only @@ src/core/fsutil.cpp @@ bytes += files * static_cast<unsigned long long>(fs.f_frsize); @@ bytes += 0; @@ hunt_io/free_space_check_counts_whole_blocks
 font_fifo_as_missing @@ src/report/text.cpp @@ if (is_dir(path)) { @@ if (!is_file(path)) { @@ hunt_io/unusable_font_file_names_the_problem
-nohup_overridden @@ src/interrupt.cpp @@ old.sa_handler != SIG_IGN @@ old.sa_handler != SIG_ERR @@ hunt_io/nohup_keeps_sighup_ignored
+nohup_overridden @@ src/core/interrupt.cpp @@ old.sa_handler != SIG_IGN @@ old.sa_handler != SIG_ERR @@ hunt_io/nohup_keeps_sighup_ignored
 extra_bias_file_loaded @@ src/train/weights_io.cpp @@ join_path(dir, file_name(m.layers.size(), what)) @@ join_path(dir, file_name(m.layers.size(), "weight")) @@ hunt_io/extra_layer_bias_file_is_refused
 npy_size_before_dtype @@ src/data/npy.cpp @@ *longer = f.size() > max_bytes ? f.size() : 0; @@ if (f.size() > max_bytes) throw Error(path + ": over the limit"); @@ hunt_io/float64_weights_are_named_by_dtype
-dangling_out_link_misnamed @@ src/fsutil.cpp @@ throw Error(partial + ": a symbolic link to a missing directory"); @@ throw Error(partial + ": exists and is not a directory"); @@ hunt_io/dangling_link_as_output_dir_says_so
+dangling_out_link_misnamed @@ src/core/fsutil.cpp @@ throw Error(partial + ": a symbolic link to a missing directory"); @@ throw Error(partial + ": exists and is not a directory"); @@ hunt_io/dangling_link_as_output_dir_says_so
 # the progress bar and quiet offline runs
 bar_takes_the_last_column @@ src/report/progress.cpp @@ const int width = columns - 1; @@ const int width = columns; @@ progress/the_line_fits_and_drops_fields_in_order
 eta_dropped_before_rate @@ src/report/progress.cpp @@ {true, true, true}, {true, false, true}, @@ {true, true, true}, {true, true, false}, @@ progress/the_line_fits_and_drops_fields_in_order
@@ -156,6 +156,10 @@ readme_check_exit_0_on_mismatch @@ tests/readme_check.sh @@ $mismatched mismatch
 readme_check_needs_ignored @@ tests/readme_check.sh @@ case $cpuflags in *" $r "*) ;; @@ case $cpuflags in *) ;; @@ readme_check/each_directive_on_a_small_file
 readme_check_drop_column_keeps_rows @@ tests/readme_check.sh @@ if (length($0) > cs && cell ~ @@ if (length($0) > cs + 1000 && cell ~ @@ readme_check/each_directive_on_a_small_file
 readme_check_any_png_size @@ tests/readme_check.sh @@ if [ "$got" = "$want" ]; then @@ if [ -n "$got" ]; then @@ readme_check/a_doctored_readme_is_caught
+
+# the floors: includes go down only, and no file lies loose at src/'s top level
+include_goes_up @@ src/core/strf.cpp @@ #include "strf.h" @@ #include "strf.h"\n#include "../train/trainer.h" @@ floors/includes_go_down_the_floors_only
+kernels_reach_into_src @@ kernels/wi_cuda.h @@ #pragma once @@ #pragma once\n#include "../src/core/error.h" @@ floors/kernels_include_nothing_from_src
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

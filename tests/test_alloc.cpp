@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <new>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "data/mnist.h"
-#include "init.h"
+#include "init/init.h"
 #include "nn/cross_entropy.h"
 #include "nn/mlp.h"
 #include "test_util.h"

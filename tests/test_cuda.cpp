@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "../kernels/wi_cuda.h"
-#include "backend.h"
+#include "backend/backend.h"
 #include "data/idx.h"
 #include "data/mnist.h"
-#include "gpu_run.h"
-#include "init.h"
+#include "backend/gpu_run.h"
+#include "init/init.h"
 #include "nn/activation.h"
 #include "nn/cross_entropy.h"
 #include "nn/linear.h"

@@ -6,7 +6,7 @@
 #include "data/idx.h"
 #include "data/mnist.h"
 #include "data/npy.h"
-#include "error.h"
+#include "core/error.h"
 #include "test_util.h"
 
 using namespace wi;

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "data/mnist.h"
-#include "init.h"
+#include "init/init.h"
 #include "test_util.h"
 #include "train/trainer.h"
 

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "data/mnist.h"
-#include "error.h"
+#include "core/error.h"
 #include "experiment/experiments.h"
 #include "experiment/linalg.h"
-#include "fsutil.h"
+#include "core/fsutil.h"
 #include "test_util.h"
 #include "train/trainer.h"
 

@@ -15,7 +15,7 @@
 
 #include <dirent.h>
 
-#include "error.h"
+#include "core/error.h"
 #include "fuzz/font_target.h"
 #include "report/axes.h"
 #include "report/canvas.h"
@@ -24,7 +24,7 @@
 #include "report/png.h"
 #include "report/text.h"
 #include "report/ticks.h"
-#include "rng.h"
+#include "core/rng.h"
 #include "test_png.h"
 #include "test_util.h"
 

@@ -11,12 +11,12 @@
 #include <tuple>
 #include <vector>
 
-#include "init.h"
+#include "init/init.h"
 #include "report/experiment_figures.h"
 #include "report/figures.h"
 #include "report/text.h"
 #include "report/ticks.h"
-#include "rng.h"
+#include "core/rng.h"
 #include "test_png.h"
 #include "test_util.h"
 

@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
-#include "init.h"
+#include "core/error.h"
+#include "init/init.h"
 #include "report/figures.h"
 #include "report/png.h"
 #include "report/text.h"
 #include "report/ticks.h"
-#include "rng.h"
+#include "core/rng.h"
 #include "test_png.h"
 #include "test_util.h"
 

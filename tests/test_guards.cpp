@@ -9,7 +9,7 @@
 #include <numeric>
 #include <vector>
 
-#include "init_samplers.h"
+#include "init/init_samplers.h"
 #include "nn/activation.h"
 #include "nn/cross_entropy.h"
 #include "test_guards.h"

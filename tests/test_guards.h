@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "data/idx.h"
 #include "data/mnist.h"
-#include "gpu_run.h"
+#include "backend/gpu_run.h"
 #include "nn/mlp.h"
-#include "rng.h"
+#include "core/rng.h"
 
 namespace wi_guards {
 

@@ -13,8 +13,8 @@
 #include <numeric>
 #include <vector>
 
-#include "error.h"
-#include "fsutil.h"
+#include "core/error.h"
+#include "core/fsutil.h"
 #include "nn/cross_entropy.h"
 #include "test_guards.h"
 #include "test_util.h"

@@ -19,9 +19,9 @@
 
 #include "data/idx.h"
 #include "data/npy.h"
-#include "error.h"
+#include "core/error.h"
 #include "fuzz/fuzz_targets.h"
-#include "tensor.h"
+#include "core/tensor.h"
 #include "test_util.h"
 
 using namespace wi_test;

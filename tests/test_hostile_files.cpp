@@ -26,10 +26,10 @@
 
 #include "data/idx.h"
 #include "data/npy.h"
-#include "error.h"
-#include "fsutil.h"
+#include "core/error.h"
+#include "core/fsutil.h"
 #include "npy_corpus_cases.h"
-#include "tensor.h"
+#include "core/tensor.h"
 #include "test_util.h"
 
 using namespace wi_test;

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <sstream>
 
-#include "error.h"
-#include "init.h"
-#include "init_samplers.h"
+#include "core/error.h"
+#include "init/init.h"
+#include "init/init_samplers.h"
 #include "nn/mlp.h"
 #include "test_util.h"
 #include "train/compare.h"

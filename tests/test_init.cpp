@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "error.h"
-#include "init.h"
+#include "core/error.h"
+#include "init/init.h"
 
 using namespace wi;
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "error.h"
-#include "init.h"
-#include "init_samplers.h"
+#include "core/error.h"
+#include "init/init.h"
+#include "init/init_samplers.h"
 #include "train/layer_stats.h"
 #include "train/lsuv.h"
 #include "test_util.h"
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(continuous_laws_moments_and_ks) {
     }
 }
 
-// The laws written out again, independently of src/init.cpp, from torch's and Keras's docs:
+// The laws written out again, independently of src/init/init.cpp, from torch's and Keras's docs:
 // the sampling tests above check samples against the law, this checks the law against the docs.
 BOOST_AUTO_TEST_CASE(laws_match_the_documented_formulas) {
     struct Case {

@@ -10,7 +10,7 @@
 #include "nn/linear.h"
 #include "nn/mlp.h"
 #include "nn/sgd.h"
-#include "rng.h"
+#include "core/rng.h"
 #include "test_util.h"
 
 using namespace wi;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "app/html.h"
-#include "fsutil.h"
+#include "core/fsutil.h"
 #include "test_png.h"
 #include "test_util.h"
 

@@ -17,13 +17,13 @@
 #include <thread>
 #include <vector>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "cpu/mlp_fast.h"
 #include "data/npy.h"
-#include "error.h"
+#include "core/error.h"
 #include "nn/cross_entropy.h"
 #include "nn/mlp.h"
-#include "plots.h"
+#include "train/plots.h"
 #include "test_util.h"
 #include "train/compare.h"
 #include "train/trainer.h"

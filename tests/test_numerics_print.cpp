@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "experiment/experiments.h"
-#include "outputs.h"
-#include "strf.h"
+#include "core/outputs.h"
+#include "core/strf.h"
 #include "test_util.h"
 #include "train/torch_print.h"
 

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "data/mnist.h"
-#include "fsutil.h"
+#include "core/fsutil.h"
 #include "test_util.h"
 
 using namespace wi_test;

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "cpu/kernels.h"
 #include "cpu/mlp_fast.h"
 #include "data/idx.h"
 #include "data/mnist.h"
-#include "init.h"
+#include "init/init.h"
 #include "nn/activation.h"
 #include "nn/cross_entropy.h"
 #include "nn/linear.h"

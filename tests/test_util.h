@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "rng.h"
+#include "core/rng.h"
 
 namespace wi_test {
 

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "../error.h"
+#include "../core/error.h"
 
 namespace wi {
 

@@ -12,14 +12,14 @@
 #include <cstdlib>
 #include <functional>
 
-#include "../cli.h"
+#include "../cli/cli.h"
 #include "../data/idx.h"
-#include "../error.h"
-#include "../fsutil.h"
-#include "../interrupt.h"
-#include "../outputs.h"
-#include "../plots.h"
-#include "../strf.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
+#include "../core/interrupt.h"
+#include "../core/outputs.h"
+#include "../train/plots.h"
+#include "../core/strf.h"
 #include "../report/experiment_figures.h"
 #include "../experiment/experiments.h"
 #include "html.h"

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../cli.h"
-#include "../error.h"
-#include "../init.h"
-#include "../rng.h"
-#include "../strf.h"
+#include "../cli/cli.h"
+#include "../core/error.h"
+#include "../init/init.h"
+#include "../core/rng.h"
+#include "../core/strf.h"
 #include "notebook_parts.h"
 
 namespace wi {

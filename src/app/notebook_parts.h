@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "../backend.h"
+#include "../backend/backend.h"
 #include "../train/compare.h"
 #include "../train/stats.h"
 #include "document.h"

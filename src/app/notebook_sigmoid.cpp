@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../cli.h"
-#include "../init.h"
-#include "../rng.h"
-#include "../strf.h"
+#include "../cli/cli.h"
+#include "../init/init.h"
+#include "../core/rng.h"
+#include "../core/strf.h"
 #include "notebook_parts.h"
 
 namespace wi {

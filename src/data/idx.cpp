@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "../error.h"
-#include "../fsutil.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
 
 namespace wi {
 

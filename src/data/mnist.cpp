@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "../error.h"
-#include "../fsutil.h"
-#include "../interrupt.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
+#include "../core/interrupt.h"
 #include "idx.h"
 
 namespace wi {

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <utility>
 
-#include "../error.h"
-#include "../fsutil.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
 #include "npy_header.h"
 
 namespace wi {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "../error.h"
+#include "../core/error.h"
 
 namespace wi {
 

@@ -6,7 +6,7 @@
 #include "experiments.h"
 
 
-#include "../error.h"
+#include "../core/error.h"
 
 namespace wi {
 

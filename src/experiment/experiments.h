@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "../outputs.h"
+#include "../core/outputs.h"
 #include "../report/figures.h"
-#include "../strf.h"
+#include "../core/strf.h"
 #include "../train/compare.h"
 
 namespace wi {

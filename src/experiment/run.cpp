@@ -11,13 +11,13 @@
 #include <omp.h>
 #endif
 
-#include "../cli.h"
+#include "../cli/cli.h"
 #include "../data/idx.h"
-#include "../error.h"
-#include "../fsutil.h"
-#include "../interrupt.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
+#include "../core/interrupt.h"
 #include "../nn/cross_entropy.h"
-#include "../plots.h"
+#include "../train/plots.h"
 #include "experiments.h"
 
 namespace wi {

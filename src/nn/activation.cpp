@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "../error.h"
+#include "../core/error.h"
 
 namespace wi {
 

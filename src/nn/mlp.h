@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../tensor.h"
+#include "../core/tensor.h"
 #include "activation.h"
 
 namespace wi {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "../error.h"
+#include "../core/error.h"
 
 namespace wi {
 

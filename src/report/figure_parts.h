@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "../init.h"
-#include "../rng.h"
+#include "../init/init.h"
+#include "../core/rng.h"
 #include "axes.h"
 #include "canvas.h"
 #include "figures.h"
@@ -43,7 +43,7 @@ std::string law_text(const WeightLaw& law);
 double sigmoid(double x);
 std::string grouped_count(long n);  // 25088 -> "25,088"
 
-// The initializer API as the figures use it (figures.cpp keeps every call into src/init.h).
+// The initializer API as the figures use it (figures.cpp keeps every call into src/init/init.h).
 WeightLaw init_law(const InitSpec& spec, int fan_in, int fan_out);
 std::string init_spec_text(const InitSpec& spec);  // "xavier_normal(gain=1)"
 std::vector<double> sample_init_weights(const InitSpec& spec, int fan_in, int fan_out, std::size_t n, Rng& rng);

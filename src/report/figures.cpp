@@ -6,14 +6,14 @@
 #include <cmath>
 #include <cstdio>
 
-#include "../fsutil.h"
-#include "../rng.h"
+#include "../core/fsutil.h"
+#include "../core/rng.h"
 #include "figure_parts.h"
 #include "png.h"
 
 namespace wi {
 
-// ---- The calls into the initializer API (src/init.h), all here.
+// ---- The calls into the initializer API (src/init/init.h), all here.
 
 WeightLaw init_law(const InitSpec& spec, int fan_in, int fan_out) { return weight_law(spec, fan_in, fan_out); }
 

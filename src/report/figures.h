@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "../init.h"
+#include "../init/init.h"
 #include "axes.h"
 
 namespace wi {

@@ -1,7 +1,7 @@
 #include "png.h"
 
-#include "../error.h"
-#include "../fsutil.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

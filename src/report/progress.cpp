@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../strf.h"
+#include "../core/strf.h"
 
 namespace wi {
 

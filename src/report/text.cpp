@@ -11,8 +11,8 @@
 #include <mutex>
 #include <set>
 
-#include "../error.h"
-#include "../fsutil.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
 #include "font_check.h"
 
 #pragma GCC diagnostic push

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
-#include "../interrupt.h"
-#include "../strf.h"
+#include "../core/interrupt.h"
+#include "../core/strf.h"
 
 namespace wi {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "../init.h"
+#include "../init/init.h"
 #include "../report/progress.h"
 #include "diagnosis.h"
 #include "layer_stats.h"

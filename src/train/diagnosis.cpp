@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "../strf.h"
+#include "../core/strf.h"
 
 namespace wi {
 

@@ -7,7 +7,7 @@
 
 #include "../data/idx.h"
 #include "../nn/cross_entropy.h"
-#include "../strf.h"
+#include "../core/strf.h"
 
 namespace wi {
 

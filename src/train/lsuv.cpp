@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "../interrupt.h"
+#include "../core/interrupt.h"
 
 namespace wi {
 

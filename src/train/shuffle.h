@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "../rng.h"
+#include "../core/rng.h"
 
 namespace wi {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "../rng.h"
+#include "../core/rng.h"
 #include "torch_print.h"
 
 namespace wi {

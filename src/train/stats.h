@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "../cli.h"
+#include "../cli/cli.h"
 #include "../nn/mlp.h"
 
 namespace wi {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "../strf.h"
+#include "../core/strf.h"
 
 namespace wi {
 

@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "../tensor.h"
+#include "../core/tensor.h"
 
 namespace wi {
 

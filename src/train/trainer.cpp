@@ -10,12 +10,12 @@
 #endif
 
 #include "../data/idx.h"
-#include "../gpu_run.h"
-#include "../interrupt.h"
-#include "../outputs.h"
+#include "../backend/gpu_run.h"
+#include "../core/interrupt.h"
+#include "../core/outputs.h"
 #include "../nn/cross_entropy.h"
 #include "../report/progress.h"
-#include "../rng.h"
+#include "../core/rng.h"
 #include "shuffle.h"
 
 namespace wi {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../backend.h"
+#include "../backend/backend.h"
 #include "../data/mnist.h"
 #include "../nn/mlp.h"
 

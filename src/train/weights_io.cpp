@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "../data/npy.h"
-#include "../error.h"
-#include "../fsutil.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
 
 namespace wi {
 

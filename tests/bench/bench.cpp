@@ -22,12 +22,12 @@
 #include <omp.h>
 #endif
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "data/idx.h"
 #include "data/mnist.h"
-#include "error.h"
-#include "fsutil.h"
-#include "init.h"
+#include "core/error.h"
+#include "core/fsutil.h"
+#include "init/init.h"
 #include "train/compare.h"
 #include "train/trainer.h"
 #include "bench_gpu.h"

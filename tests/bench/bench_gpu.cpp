@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "bench_gpu.h"
 #include "data/idx.h"
 #include "data/mnist.h"
-#include "error.h"
-#include "gpu_run.h"
-#include "init.h"
+#include "core/error.h"
+#include "backend/gpu_run.h"
+#include "init/init.h"
 #include "train/compare.h"
 #include "train/trainer.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "backend.h"
+#include "backend/backend.h"
 #include "data/mnist.h"
 #include "train/compare.h"
 

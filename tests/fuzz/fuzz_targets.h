@@ -18,8 +18,8 @@
 
 #include "data/idx.h"
 #include "data/npy.h"
-#include "error.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 namespace wi_fuzz {
 

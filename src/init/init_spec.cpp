@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "error.h"
+#include "../core/error.h"
 #include "init.h"
 
 namespace wi {

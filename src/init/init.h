@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "nn/mlp.h"
-#include "rng.h"
+#include "../nn/mlp.h"
+#include "../core/rng.h"
 
 namespace wi {
 

@@ -9,10 +9,10 @@
 #include <omp.h>
 #endif
 
-#include "cpu/mlp_fast.h"
-#include "data/idx.h"
-#include "data/mnist.h"
-#include "error.h"
+#include "../cpu/mlp_fast.h"
+#include "../data/idx.h"
+#include "../data/mnist.h"
+#include "../core/error.h"
 #include "gpu_run.h"
 
 namespace wi {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "../kernels/wi_cuda.h"
-#include "data/idx.h"
-#include "error.h"
+#include "../../kernels/wi_cuda.h"
+#include "../data/idx.h"
+#include "../core/error.h"
 
 namespace wi {
 

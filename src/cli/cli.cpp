@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "error.h"
-#include "init.h"
-#include "nn/activation.h"
+#include "../core/error.h"
+#include "../init/init.h"
+#include "../nn/activation.h"
 
 namespace wi {
 

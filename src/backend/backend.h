@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "cpu/kernels.h"
-#include "nn/mlp.h"
+#include "../cpu/kernels.h"
+#include "../nn/mlp.h"
 
 namespace wi {
 

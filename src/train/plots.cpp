@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
-#include "fsutil.h"
-#include "interrupt.h"
+#include "../core/fsutil.h"
+#include "../core/interrupt.h"
 
 namespace wi {
 

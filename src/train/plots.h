@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
-#include "init.h"
-#include "outputs.h"
-#include "report/figures.h"
-#include "train/trainer.h"
+#include "../cli/cli.h"
+#include "../init/init.h"
+#include "../core/outputs.h"
+#include "../report/figures.h"
+#include "trainer.h"
 
 namespace wi {
 

@@ -3,8 +3,8 @@
 // Each fills a weight tensor W of shape (rows, cols) = (out, in). Sampling is done in double
 // and rounded to float once, so the law is the formula's, not float arithmetic's.
 #pragma once
-#include "rng.h"
-#include "tensor.h"
+#include "../core/rng.h"
+#include "../core/tensor.h"
 
 namespace wi {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "data/mnist.h"
-#include "nn/mlp.h"
+#include "../data/mnist.h"
+#include "../nn/mlp.h"
 
 struct WiCudaRun;
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "cli.h"
+#include "../cli/cli.h"
 
 namespace wi {
 

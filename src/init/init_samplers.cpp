@@ -6,7 +6,7 @@
 #include <numeric>
 #include <vector>
 
-#include "interrupt.h"
+#include "../core/interrupt.h"
 
 namespace wi {
 

@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "error.h"
+#include "../core/error.h"
 #include "init_samplers.h"
-#include "strf.h"
-#include "interrupt.h"
+#include "../core/strf.h"
+#include "../core/interrupt.h"
 
 namespace wi {
 

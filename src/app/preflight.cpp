@@ -8,8 +8,8 @@
 #include <map>
 #include <vector>
 
-#include "error.h"
-#include "fsutil.h"
+#include "../core/error.h"
+#include "../core/fsutil.h"
 
 namespace wi {
 
