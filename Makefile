@@ -180,7 +180,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h tests/fuzz/font_targ
 fuzz: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
 
-$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(LIB_OBJS)
+$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(BUILD)/tests/bench/bench_sweep.o $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
 
 bench: $(BUILD)/wi_bench $(BIN)

@@ -31,6 +31,7 @@
 #include "train/compare.h"
 #include "train/trainer.h"
 #include "bench_gpu.h"
+#include "bench_sweep.h"
 
 using namespace wi;
 
@@ -167,14 +168,12 @@ std::map<std::string, double> torch_times(const Options& o) {
     return times;
 }
 
-// Peak RSS of `wi` itself training one epoch on the tiled data set, written to a temporary
-// directory as IDX files: the memory a user's full-size run needs. A forked child starts with
-// the parent's resident pages counted as its own, and the kernel keeps that count as the
-// child's peak across exec: so this runs while the benchmark is still small (first thing, with
-// the tiled copy freed before the fork), or it would report the benchmark's size.
-double wi_peak_rss_mb(const Options& o, const MnistData& base) {
+// The tiled data set written to a temporary directory as IDX files, for the child processes
+// below (removed by the caller). The tiled copy is freed before returning, so forks made right
+// after see the benchmark still small.
+std::string write_tiled_dir(const Options& o, const MnistData& base) {
     char tmpl[] = "/tmp/wi-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return -1;
+    if (mkdtemp(tmpl) == nullptr) return "";
     const std::string dir = tmpl;
     {
         const Dataset train = tile(base.train, o.images);
@@ -183,6 +182,15 @@ double wi_peak_rss_mb(const Options& o, const MnistData& base) {
     }
     write_file_atomic(dir + "/t10k-images-idx3-ubyte", idx_images_bytes(base.test.pixels, base.test.count));
     write_file_atomic(dir + "/t10k-labels-idx1-ubyte", idx_labels_bytes(base.test.labels));
+    return dir;
+}
+
+// Peak RSS of `wi` itself training one epoch on the tiled data set in dir: the memory a user's
+// full-size run needs. A forked child starts with the parent's resident pages counted as its
+// own, and the kernel keeps that count as the child's peak across exec: so this runs while the
+// benchmark is still small (first thing), or it would report the benchmark's size.
+double wi_peak_rss_mb(const Options& o, const std::string& dir) {
+    if (dir.empty()) return -1;
     std::fflush(nullptr);  // else the child's freopen writes the parent's buffered output a second time
     const pid_t pid = fork();
     if (pid == 0) {
@@ -195,7 +203,6 @@ double wi_peak_rss_mb(const Options& o, const MnistData& base) {
     int status = 0;
     rusage u{};
     wait4(pid, &status, 0, &u);
-    std::system(("rm -rf '" + dir + "'").c_str());
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? u.ru_maxrss / 1024.0 : -1;
 }
 
@@ -227,7 +234,10 @@ int main(int argc, char** argv) {
     try {
         const MnistData base = o.data.empty() ? load_mnist_dir(o.root + "/data_fetch/mnist-sample", "sample")
                                               : load_mnist_dir(o.data, "--data");
-        const double wi_rss = o.extras ? wi_peak_rss_mb(o, base) : 0;  // first: see wi_peak_rss_mb
+        // first, while this process is small: see wi_peak_rss_mb
+        const std::string tiled_dir = o.extras ? write_tiled_dir(o, base) : "";
+        const double wi_rss = o.extras ? wi_peak_rss_mb(o, tiled_dir) : 0;
+        const SweepMemory sweep_mem = o.extras && !tiled_dir.empty() ? sweep_memory(o.root, tiled_dir) : SweepMemory{};
         const Backend ref = Backend::reference(), simd = Backend::choose("simd");
         set_threads(1);
         const double peak = measure_peak(simd);
@@ -314,6 +324,10 @@ int main(int argc, char** argv) {
             std::printf("peak RSS of ./wi training one epoch on %d images (seed configuration): %.0f MB\n", o.images, wi_rss);
         else
             std::printf("peak RSS of ./wi: not measured (./wi missing or failed; build it with make)\n");
+        if (!tiled_dir.empty()) {
+            sweep_bench(o.root, tiled_dir, o.reps, sweep_mem);
+            std::system(("rm -rf '" + tiled_dir + "'").c_str());
+        }
     } catch (const Error& e) {
         std::fprintf(stderr, "wi_bench: %s\n", e.what());
         return 2;
