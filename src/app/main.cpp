@@ -26,6 +26,7 @@
 #include "../train/explain.h"
 #include "../train/stats.h"
 #include "../train/weights_io.h"
+#include "../sweep/sweep.h"
 
 namespace {
 
@@ -221,8 +222,11 @@ int main(int argc, char** argv) {
     }
     int status = 0;
     try {
-        const wi::Config cfg = wi::parse_args(std::vector<std::string>(argv + 1, argv + argc));
-        if (cfg.help)
+        const std::vector<std::string> args(argv + 1, argv + argc);
+        const wi::Config cfg = !args.empty() && args[0] == "sweep" ? wi::Config{} : wi::parse_args(args);
+        if (!args.empty() && args[0] == "sweep")  // its own flags, then cli's for the runs (src/sweep/)
+            status = wi::sweep_command(std::vector<std::string>(args.begin() + 1, args.end()));
+        else if (cfg.help)
             std::fputs(wi::help_text().c_str(), stdout);
         else if (cfg.version)
             std::printf("%s\n", wi::version_text().c_str());

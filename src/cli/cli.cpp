@@ -240,6 +240,8 @@ Config parse_args(const std::vector<std::string>& args) {
         }
         else if (args[i] == "notebook")
             throw Error("'notebook' must come first: wi notebook [flags]");
+        else if (args[i] == "sweep")
+            throw Error("'sweep' must come first: wi sweep --grid 'KEY=VALUES;...' [flags]");
         else if (args[i] == "plot" || args[i] == "experiment")
             throw Error("'" + args[i] + "' must come first: wi " + args[i] + " NAME [flags]");
         else if (args[i] == "full" && i > 0 && args[i - 1] == "--grads")
@@ -311,6 +313,13 @@ std::string help_text() {
          "       wi experiment NAME [--quick]    re-run a paper's result: glorot2010, he2015, saxe2014,\n"
          "                                       lsuv; a table, figures in --out, a verdict line\n"
          "                                       (--quick: small sizes; --width N: the hidden width)\n"
+         "       wi sweep --grid 'K=V,V;K=A..B:N' [flags]   every run of a grid (keys: init, bias, act,\n"
+         "                                       lr, batch, epochs, seed, width, depth, arch, init.PARAM;\n"
+         "                                       values: V,V | A..B:N | A..B:N:log | A..B), one a core;\n"
+         "                                       --out DIR (out/sweep): sweep.csv, resumed when run again,\n"
+         "                                       a table and sweep_<metric>.png; --grid-file F, --shard K/N,\n"
+         "                                       --metric NAME (test_accuracy)\n"
+         "       wi sweep merge DIR... --out DIR  join the shards' folders of one grid\n"
          "\n"
          "model and training (defaults are the notebook's):\n"
          "  --init SPEC          weight initializer, NAME or NAME:key=value,... (default: default);\n"

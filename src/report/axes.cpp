@@ -68,7 +68,7 @@ std::vector<double> Axes::x_ticks() const {
 }
 
 Axes::Axes(Canvas& canvas, const Font& font, Rect px, Range x, Range y, Scale y_scale, const AxesOptions& options)
-    : canvas_(canvas), font_(font), x_ticks_(options.x_ticks) {
+    : canvas_(canvas), font_(font), x_ticks_(options.x_ticks), x_tick_labels_(options.x_tick_labels) {
     const bool y_grid = options.y_grid;
     frame_.px = px;
     frame_.x = x;
@@ -350,7 +350,9 @@ void Axes::draw_axes(const AxesLabels& labels) {
         canvas_.fill_rect({px - 0.6, f.bottom() + 1, 1.2, kTickLength}, palette::kAxis);
         char given[32];
         std::snprintf(given, sizeof given, "%g", t);
-        const std::string text = !x_ticks_.empty() ? std::string(given) : frame_.log_x ? log_tick_label(t) : tick_label(t, xstep);
+        std::string text = !x_ticks_.empty() ? std::string(given) : frame_.log_x ? log_tick_label(t) : tick_label(t, xstep);
+        for (std::size_t i = 0; i < x_ticks_.size() && i < x_tick_labels_.size(); ++i)
+            if (x_ticks_[i] == t) text = x_tick_labels_[i];
         draw_text(canvas_, font_, text, {px, f.bottom() + kTickLength + 5}, tick);
     }
     tick.h = Align::End;

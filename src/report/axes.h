@@ -51,6 +51,7 @@ struct AxesLabels {
 struct AxesOptions {
     Scale x_scale = Scale::Linear;
     std::vector<double> x_ticks;  // labelled x ticks at these values (empty: chosen from the range)
+    std::vector<std::string> x_tick_labels;  // their labels, when given (one per x tick): categories
     bool y_grid = true;           // false: no horizontal grid lines
 };
 
@@ -107,6 +108,7 @@ private:
     std::vector<Point> drawn_;  // pixel positions of the data, to keep the legend off them
     long skipped_ = 0;
     std::vector<double> x_ticks_;
+    std::vector<std::string> x_tick_labels_;
     Corner legend_ = Corner::Best;
     bool want_legend_ = false;
     int legend_columns_ = 1;
