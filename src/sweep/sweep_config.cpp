@@ -80,6 +80,11 @@ std::vector<std::pair<std::string, std::string>> settings(const Config& cfg, con
             {"data", data_text}};
 }
 
+// What ./wi takes but a sweep's run cannot do.
+void check_run(const Config& cfg) {
+    if (cfg.epochs < 1) throw Error("--epochs: a sweep trains: at least 1 epoch, got " + std::to_string(cfg.epochs));
+}
+
 }  // namespace
 
 RunSetup run_setup(const Config& cfg) {
@@ -111,7 +116,7 @@ std::vector<SweepRun> resolve_runs(const Grid& grid, const std::vector<std::stri
             std::vector<const std::string*> chosen(n_axes, nullptr);
             chosen[k] = &v;
             try {
-                parse_args(run_args(grid, chosen, base, base_cfg));
+                check_run(parse_args(run_args(grid, chosen, base, base_cfg)));
             } catch (const Error& e) {
                 throw Error(flag + ": axis '" + grid.axes[k].key + "': value '" + v + "': " + e.what());
             }
@@ -129,7 +134,7 @@ std::vector<SweepRun> resolve_runs(const Grid& grid, const std::vector<std::stri
         }
         try {
             r.cfg = parse_args(run_args(grid, chosen, base, base_cfg));
-            if (r.cfg.epochs < 1) throw Error("--epochs: a sweep trains: at least 1 epoch");
+            check_run(r.cfg);
         } catch (const Error& e) {
             throw Error(flag + ": run " + r.label + ": " + e.what());
         }
