@@ -70,7 +70,7 @@ FigureFile plot_line(const FigureOptions& fig, const std::string& file, const Sw
     Axes ax(sheet.canvas, sheet.font, sheet.single_panel(), xr, yr, Scale::Linear, opt);
     const Frame& f = ax.frame();
     const Color c = palette::kBlue;
-    if (seeds > 1) {  // the band: min to max, one pixel column at a time between measured points
+    if (seeds > 1 && is_numeric) {  // the band: min to max, one pixel column at a time between measured points
         sheet.canvas.set_clip(f.px);
         for (std::size_t i = 0; i + 1 < x.size(); ++i) {
             if (!std::isfinite(lo[i]) || !std::isfinite(lo[i + 1])) continue;
@@ -83,11 +83,16 @@ FigureFile plot_line(const FigureOptions& fig, const std::string& file, const Sw
             }
         }
         sheet.canvas.reset_clip();
-        for (std::size_t i = 0; i < x.size(); ++i)  // and a bar at each point (a lone point has no band)
-            if (std::isfinite(lo[i])) ax.line({x[i], x[i]}, {lo[i], hi[i]}, c, "", 1.0);
         ax.add_legend_entry({"min to max of " + std::to_string(seeds) + " seeds", c, Swatch::Patch});
     }
-    ax.line(x, mean, c, seeds > 1 ? "mean over seeds" : "", 2.0);
+    if (seeds > 1) {  // and a bar at each point (a lone point, or a category, has no band)
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (std::isfinite(lo[i])) ax.line({x[i], x[i]}, {lo[i], hi[i]}, c, "", is_numeric ? 1.0 : 2.0);
+        if (!is_numeric) ax.add_legend_entry({"min to max of " + std::to_string(seeds) + " seeds", c, Swatch::Line});
+    }
+    // categories are not a scale: their means are markers, not a line through them
+    if (is_numeric) ax.line(x, mean, c, seeds > 1 ? "mean over seeds" : "", 2.0);
+    else if (seeds > 1) ax.add_legend_entry({"mean over seeds", c, Swatch::Markers, Marker::Circle});
     ax.scatter(x, mean, c, Marker::Circle, "", 4.5, 1.0);
     if (seeds > 1) ax.legend(Corner::Best);
     ax.finish({"", a.key, s.metric});
