@@ -123,7 +123,9 @@ void heatmap_panel(Sheet& sheet, const Rect& area, const SweepFigure& s, std::si
             const Color fill = cell.n > 0 ? heat_color(t) : kNotMeasured;
             sheet.canvas.fill_rect(box, fill);
             out->table.push_back(box);
-            const std::string text = cell.n > 0 ? fmt(cell.mean, 3) : cell.note.empty() ? "n/a" : cell.note;
+            std::string text = cell.n > 0 ? fmt(cell.mean, 3) : cell.note.empty() ? "n/a" : cell.note;
+            if (cell.n > 0 && cell.n < cell.runs)  // the mean of the measured runs only: say how many
+                text += " (" + std::to_string(cell.n) + " of " + std::to_string(cell.runs) + ")";
             TextStyle st;
             st.h = st.v = Align::Center;
             st.size = kCellText;

@@ -24,6 +24,7 @@ struct SweepFigureAxis {
 
 struct SweepCell {
     int n = 0;                        // runs measured (seeds); 0: not measured
+    int runs = 0;                     // runs of this cell in all (a cell with n < runs says "(n of runs)")
     double mean = 0, lo = 0, hi = 0;  // over those runs
     std::string note;                 // written in a cell without a measurement ("diverged"; "" for "n/a")
 };

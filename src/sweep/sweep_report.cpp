@@ -122,6 +122,7 @@ SweepFigure sweep_figure_data(const SweepCsv& csv, const std::string& metric) {
         if (runs[c] == 0) cell.note = "not run";
         else if (diverged[c] == runs[c]) cell.note = "diverged";
         cell.n = static_cast<int>(v.size());
+        cell.runs = runs[c];
         if (!v.empty()) {
             double sum = 0;
             for (double x : v) sum += x;
