@@ -160,6 +160,13 @@ readme_check_any_png_size @@ tests/readme_check.sh @@ if [ "$got" = "$want" ]; t
 # the floors: includes go down only, and no file lies loose at src/'s top level
 include_goes_up @@ src/core/strf.cpp @@ #include "strf.h" @@ #include "strf.h"\n#include "../train/trainer.h" @@ floors/includes_go_down_the_floors_only
 kernels_reach_into_src @@ kernels/wi_cuda.h @@ #pragma once @@ #pragma once\n#include "../src/core/error.h" @@ floors/kernels_include_nothing_from_src
+# the sweep engine: done one at a time, a run's identity, resuming, shards, grid order, the heatmap
+sweep_done_unlocked @@ src/sweep/pool.cpp @@             std::lock_guard<std::mutex> lock(mu);\n            done(todo[k], *r); @@             done(todo[k], *r); @@ sweep/the_pool_runs_each_index_once_and_done_one_at_a_time
+sweep_hash_ignores_lr @@ src/sweep/sweep_config.cpp @@ {"lr", shortest_float(static_cast<float>(cfg.lr))}, @@ {"lr", "?"}, @@ sweep/a_runs_hash_is_its_settings_not_its_grid
+sweep_resume_keeps_an_unfinished_run @@ src/sweep/sweep_csv.cpp @@ planned_epochs(csv, last) == static_cast<long>(run.fields.size()) @@ planned_epochs(csv, last) >= 1 @@ sweep/kill_9_then_resume_equals_uninterrupted
+sweep_shard_skips_runs @@ src/sweep/sweep.cpp @@ i < runs.size(); i += shards) { @@ i < runs.size(); i += shards + (shards > 1)) { @@ sweep/two_shards_merged_equal_the_whole
+sweep_not_rewritten_in_grid_order @@ src/sweep/sweep.cpp @@     write_file_atomic(csv_path, sweep_csv_text(csv, header));\n    OutputLog log; @@     OutputLog log; @@ sweep/kill_9_then_resume_equals_uninterrupted
+sweep_heatmap_colours_reversed @@ src/report/figures_sweep.cpp @@ cell.n > 0 ? heat_color(t) : kNotMeasured @@ cell.n > 0 ? heat_color(1 - t) : kNotMeasured @@ sweep/heatmap_cells_carry_the_colours_of_their_values
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

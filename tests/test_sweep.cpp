@@ -253,6 +253,13 @@ BOOST_AUTO_TEST_CASE(one_and_two_threads_write_the_same_csv) {
         BOOST_TEST(last[3 + 5] != "0");
     }
     BOOST_TEST(contains(one.out, "rank  init    lr     seed  test_accuracy"), one.out);
+    // ./wi with a run's settings and its run_seed retraces it
+    const CsvRun& first = csv.runs.front();  // xavier, lr 0.001, seed 1
+    const wi_test::RunResult alone = run_wi("--init xavier --lr 0.001 --epochs 1 --no-fetch -q --seed " + first.fields[0].back());
+    char line[96];
+    std::snprintf(line, sizeof line, "test set: loss %.3f and accuracy %.3f", std::stod(first.fields[0][3 + 4]),
+                  std::stod(first.fields[0][3 + 5]));
+    BOOST_TEST(contains(alone.out, line), line << " in " << alone.out);
 }
 
 BOOST_AUTO_TEST_CASE(two_shards_merged_equal_the_whole) {

@@ -233,6 +233,12 @@ int run_sweep(const SweepArgs& a) {
     const PoolTask task = [&](std::size_t i) -> std::optional<std::string> {
         const SweepRun& run = runs[i];
         const auto start = std::chrono::steady_clock::now();
+#ifdef _OPENMP
+        // One thread a run: the evaluation's and large products' parallel regions inside it run
+        // on this thread alone (a pool of one thread is not an active region, so they would not
+        // be serialized by nesting: four shards of --threads 1 would each take every core).
+        omp_set_num_threads(1);
+#endif
         RunSetup s = run_setup(run.cfg);
         s.seed = s.opt.seed = run.seed;
         s.opt.backend = backend;
