@@ -26,6 +26,7 @@
 #include "../train/explain.h"
 #include "../train/stats.h"
 #include "../train/weights_io.h"
+#include "../sweep/compare_pool.h"
 #include "../sweep/sweep.h"
 
 namespace {
@@ -77,8 +78,10 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
                 static_cast<unsigned long long>(cfg.seed),
                 setups.front().opt.backend.name(cfg.arch, setups.front().act, cfg.batch).c_str(), thread_count());
     if (!flush_output(stdout)) return kExitOutput;  // nobody would see the results
+    // a sweep of one init axis: the runs through the sweep's pool (src/sweep/compare_pool.h)
     const std::vector<RunResult> results =
-        run_compare(setups, data, probe, "compare", RunsProgress::mode_for(cfg.quiet));
+        compare_through_pool(setups, data, probe, "compare", RunsProgress::mode_for(cfg.quiet), thread_count());
+    if (results.empty()) return 0;  // an MPI rank that does not write
     OutputLog log;
     const std::string csv = join_path(cfg.out, "compare.csv");  // the file first: it outlives the terminal
     log.attempt([&] { write_file_atomic(csv, compare_csv(results)); });

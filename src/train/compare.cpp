@@ -39,47 +39,64 @@ std::string run_summary(const RunSetup& setup, const RunResult& r) {
     return s + strf(", %.1f s", r.seconds);
 }
 
+RunResult not_run(const RunSetup& setup, int sig) {
+    RunResult r;
+    r.label = setup.label;
+    r.report.interrupted_by = sig;
+    r.diagnosis = {"not run (stopped by a signal before it began)"};
+    return r;
+}
+
+RunResult run_one(const RunSetup& setup, const MnistData& data, const Probe& probe, RunsProgress& progress, long planned) {
+    const auto start = std::chrono::steady_clock::now();
+    if (const int sig = interrupt_signal()) {  // asked to stop: a run not yet begun is not begun (not measured either)
+        RunResult r = not_run(setup, sig);
+        progress.run_finished(planned, run_summary(setup, r));
+        return r;
+    }
+    RunResult r;
+    r.label = setup.label;
+    Mlp m = build_model(setup, probe, &r.lsuv);
+    if (const int sig = interrupt_signal()) {  // LSUV cut short: the same
+        std::vector<LsuvLayer> lsuv = std::move(r.lsuv);
+        r = not_run(setup, sig);
+        r.lsuv = std::move(lsuv);
+        progress.run_finished(planned, run_summary(setup, r));
+        return r;
+    }
+    r.at_init = measure_layers(m, probe);
+    TrainOptions opt = setup.opt;
+    opt.print = false;
+    opt.progress = false;
+    opt.steps_done = progress.steps();
+    r.report = train(m, data, opt, stdout);
+    r.trained = true;
+    r.diagnosis = diagnose(r.at_init, r.report, setup.act);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // an early stop's steps count as done: the bar reaches the end when the last run does
+    progress.run_finished(planned - static_cast<long>(r.report.step_loss.size()), run_summary(setup, r));
+    return r;
+}
+
+std::vector<long> planned_steps(const std::vector<RunSetup>& setups, const MnistData& data) {
+    std::vector<long> planned;
+    for (const RunSetup& s : setups) {
+        const long batches = (data.train.count + s.opt.batch - 1) / std::max(1, s.opt.batch);
+        planned.push_back(static_cast<long>(std::max(0, s.opt.epochs)) * batches);
+    }
+    return planned;
+}
+
 std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const MnistData& data, const Probe& probe,
                                    const std::string& label, RunsProgress::Mode mode) {
     std::vector<RunResult> results(setups.size());
     const int n = static_cast<int>(setups.size());
-    std::vector<long> planned(setups.size());  // each run's steps, if it runs them all
+    const std::vector<long> planned = planned_steps(setups, data);  // each run's steps, if it runs them all
     long total = 0;
-    for (int i = 0; i < n; ++i) {
-        const long batches = (data.train.count + setups[i].opt.batch - 1) / std::max(1, setups[i].opt.batch);
-        planned[i] = static_cast<long>(std::max(0, setups[i].opt.epochs)) * batches;
-        total += planned[i];
-    }
+    for (long p : planned) total += p;
     RunsProgress progress(label, n, total, mode);
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int i = 0; i < n; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        RunResult& r = results[i];
-        r.label = setups[i].label;
-        if (const int sig = interrupt_signal()) {  // asked to stop: a run not yet begun is not begun (not measured either)
-            r.report.interrupted_by = sig;
-            r.diagnosis = {"not run (stopped by a signal before it began)"};
-            progress.run_finished(planned[i], run_summary(setups[i], r));
-            continue;
-        }
-        Mlp m = build_model(setups[i], probe, &r.lsuv);
-        if ((r.report.interrupted_by = interrupt_signal()) != 0) {  // LSUV cut short: the same
-            r.diagnosis = {"not run (stopped by a signal before it began)"};
-            progress.run_finished(planned[i], run_summary(setups[i], r));
-            continue;
-        }
-        r.at_init = measure_layers(m, probe);
-        TrainOptions opt = setups[i].opt;
-        opt.print = false;
-        opt.progress = false;
-        opt.steps_done = progress.steps();
-        r.report = train(m, data, opt, stdout);
-        r.trained = true;
-        r.diagnosis = diagnose(r.at_init, r.report, setups[i].act);
-        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        // an early stop's steps count as done: the bar reaches the end when the last run does
-        progress.run_finished(planned[i] - static_cast<long>(r.report.step_loss.size()), run_summary(setups[i], r));
-    }
+    for (int i = 0; i < n; ++i) results[i] = run_one(setups[i], data, probe, progress, planned[i]);
     progress.stop();  // the bar gone before anything else is printed
     return results;
 }

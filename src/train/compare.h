@@ -46,6 +46,12 @@ std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const Mn
                                    const std::string& label = "compare",
                                    RunsProgress::Mode mode = RunsProgress::Mode::Off);
 
+// One run of run_compare: build, initialize, measure, train, diagnose; `progress` hears when
+// it ends (planned: its steps if it runs them all). A signal before it begins: not_run.
+RunResult run_one(const RunSetup& setup, const MnistData& data, const Probe& probe, RunsProgress& progress, long planned);
+RunResult not_run(const RunSetup& setup, int sig);  // "not run (stopped by a signal before it began)"
+std::vector<long> planned_steps(const std::vector<RunSetup>& setups, const MnistData& data);
+
 // A finished run in a few words for its progress line: "xavier: test accuracy 0.876, 0.4 s".
 std::string run_summary(const RunSetup& setup, const RunResult& r);
 
