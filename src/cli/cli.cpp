@@ -334,7 +334,7 @@ std::string help_text() {
          "  --lr X               SGD learning rate, > 0 (default 0.001)\n"
          "  --seed N             seeds initialization and shuffling (default 1): same seed, same output\n"
          "  --no-shuffle         visit training samples in file order\n"
-         "  --threads N          OpenMP threads (evaluation; runs of --compare) (default: all cores)\n"
+         "  --threads N          OpenMP threads: evaluation, runs of --compare and wi sweep (default: all)\n"
          "  --kernel PATH        simd (default: AVX-512 or AVX2 when the CPU has it) | ref (the plain\n"
          "                       reference loops) | avx2 | avx512\n"
          "  --device WHERE       cpu (default) | cuda (the training steps on the GPU; exit 2 without one)\n"
