@@ -207,15 +207,21 @@ int main(int argc, char** argv) {
     if (mode == "bench") {
         const int tasks = argc > 2 ? std::atoi(argv[2]) : 40, threads = argc > 4 ? std::atoi(argv[4]) : 1;
         const double ms = argc > 3 ? std::atof(argv[3]) : 50;
+        install_interrupt_handlers();  // as wi does: a Ctrl-C to mpirun ends the runs cleanly
         int calls = 0;
         const auto t0 = std::chrono::steady_clock::now();
         run_pool(range(static_cast<std::size_t>(tasks)), threads,
                  [&](std::size_t i) -> std::optional<std::string> {
                      burn_ms(ms);
+                     if (interrupt_signal() != 0) return std::nullopt;
                      return expected(i);
                  },
                  [&](std::size_t, const std::string&) { ++calls; });
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (g_rank == 0 && interrupt_signal() != 0) {
+            std::printf("pool_check bench: stopped by %s after %d runs\n", signal_name(interrupt_signal()), calls);
+            return 128 + interrupt_signal();
+        }
         if (g_rank == 0 && calls != tasks) fail(std::to_string(calls) + " of " + std::to_string(tasks) + " runs done");
         if (g_rank == 0 && g_fails.empty())
             std::printf("pool_check bench: %d runs of %g ms CPU on %s: %.3f s, %.2f runs/s\n", tasks, ms,
