@@ -217,10 +217,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h tests/fuzz/font_targ
 fuzz: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
 
-$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(LIB_OBJS)
+$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(BUILD)/tests/bench/bench_mpi.o $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
 
+# The sweep pool's MPI row needs the MPI build's pool_check: built first where mpicxx is.
 bench: $(BUILD)/wi_bench $(BIN)
+	@if [ "$(MPI)" != 1 ] && command -v mpicxx >/dev/null 2>&1; then $(MAKE) --no-print-directory MPI=1 build-mpi/pool_check; fi
 	./$(BUILD)/wi_bench --root . $(BENCH_ARGS)
 
 deps:
@@ -249,4 +251,4 @@ torch-check: $(BIN)
 clean:
 	rm -rf $(BUILD) $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/tests/mpi/pool_check.d $(BUILD)/src/main.d $(BUILD)/tests/bench/bench.d $(BUILD)/tests/bench/bench_gpu.d
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/tests/mpi/pool_check.d $(BUILD)/src/main.d $(BUILD)/tests/bench/bench.d $(BUILD)/tests/bench/bench_gpu.d $(BUILD)/tests/bench/bench_mpi.d

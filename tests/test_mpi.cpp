@@ -68,9 +68,9 @@ Ran run(const std::string& cmd) {
     return r;
 }
 
-// pool_check MODE on 3 ranks, at most 120 s.
+// pool_check MODE on 3 ranks, at most 60 s (each mode takes about a second).
 Ran on_three_ranks(const std::string& mode) {
-    return run("timeout 120 mpirun --allow-run-as-root --oversubscribe -np 3 '" + pool_check() + "' " + mode);
+    return run("timeout 60 mpirun --allow-run-as-root --oversubscribe -np 3 '" + pool_check() + "' " + mode);
 }
 
 void expect_ok(const Ran& r, const std::string& mode) {

@@ -31,6 +31,7 @@
 #include "train/compare.h"
 #include "train/trainer.h"
 #include "bench_gpu.h"
+#include "bench_mpi.h"
 
 using namespace wi;
 
@@ -296,6 +297,7 @@ int main(int argc, char** argv) {
         const double c1 = median(t_compare[1]), c2 = median(t_compare[2]);
         std::printf("\n--compare of 10 inits, 1 epoch, batch 4, %s: %.2f s on 1 thread, %.2f s on 2 (medians of %d): %.2fx\n",
                     simd.name().c_str(), c1, c2, o.reps, c1 / c2);
+        mpi_pool_bench(o.root, o.reps);  // the sweep pool over MPI ranks (bench_mpi.cpp)
 
         // denormals: the notebook's 1e-8 weights against xavier on the seed configuration
         set_threads(1);
