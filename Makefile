@@ -148,7 +148,7 @@ $(BUILD)/kernels/%.o: kernels/%.cu
 	@mkdir -p $(dir $@)
 	$(NVCC) $(WI_NVCCFLAGS) $(NVCCFLAGS) -c $< -o $@
 
-DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core clang libclang-rt-dev $(DEB_PACKAGES_MPI)
+DEB_PACKAGES := $(strip g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core clang libclang-rt-dev $(DEB_PACKAGES_MPI))
 
 .PHONY: all test readme-check fuzz deps data sample torch-check figures bench clean
 all: $(BIN)
@@ -217,10 +217,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.cpp tests/fuzz/fuzz_targets.h tests/fuzz/font_targ
 fuzz: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
 
-$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(BUILD)/tests/bench/bench_mpi.o $(LIB_OBJS)
+$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
 
-# The sweep pool's MPI row needs the MPI build's pool_check: built first where mpicxx is.
+# The sweep pool's row on MPI ranks (bench_mpi.cpp) needs the MPI build's pool_check: built
+# first where mpicxx is.
+$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench_mpi.o
 bench: $(BUILD)/wi_bench $(BIN)
 	@if [ "$(MPI)" != 1 ] && command -v mpicxx >/dev/null 2>&1; then $(MAKE) --no-print-directory MPI=1 build-mpi/pool_check; fi
 	./$(BUILD)/wi_bench --root . $(BENCH_ARGS)

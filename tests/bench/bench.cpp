@@ -22,6 +22,7 @@
 #include <omp.h>
 #endif
 
+#include "bench_mpi.h"  // the sweep pool over MPI ranks
 #include "backend/backend.h"
 #include "data/idx.h"
 #include "data/mnist.h"
@@ -31,7 +32,6 @@
 #include "train/compare.h"
 #include "train/trainer.h"
 #include "bench_gpu.h"
-#include "bench_mpi.h"
 
 using namespace wi;
 
