@@ -7,6 +7,9 @@
 #   make readme-check   re-run every output README.md and docs/*.md quote, experiments included
 #                 (minutes), and compare (tests/readme_check.sh)
 #   make test SAN=1   the same with AddressSanitizer + UBSan, built apart in build-san/
+#   make MPI=1    the MPI build, build-mpi/wi: `mpirun ... build-mpi/wi sweep` spreads a sweep's
+#                 runs over the ranks (Debian's Open MPI; make deps MPI=1 installs it); make test
+#                 MPI=1 runs the suite against it, with the pool's check under mpirun
 #   make fuzz     libFuzzer on the IDX and .npy readers and the font loader, FUZZ_SECONDS (60) each (needs clang)
 #   make deps     install missing Debian packages (as root), or print the command to do it
 #   make data     download full MNIST into data/mnist/ (verified by MD5)
@@ -59,15 +62,42 @@ ifeq ($(SAN),1)
   SAN_REPORTS = $(abspath $(BUILD))/san-reports
 endif
 
+# MPI=1: the MPI build, apart in build-mpi/ (build-mpi/wi), with $(CXX) and the flags of Open
+# MPI's compiler wrapper (MPICXX, default mpicxx; its C++ bindings are not used).
+# src/sweep/pool_mpi.cpp spreads a sweep's runs over the ranks; pool.cpp's plain pool is
+# compiled out (WI_MPI), and outside mpirun this build never calls MPI_Init. The plain build
+# leaves pool_mpi.cpp out and needs no MPI. Not with SAN=1: Open MPI's own allocations, never
+# freed, would fill the leak reports.
+ifeq ($(MPI),1)
+  ifeq ($(SAN),1)
+    $(error MPI=1 and SAN=1 together are not supported)
+  endif
+  BUILD := build-mpi
+  BIN := $(BUILD)/wi
+  MPICXX ?= mpicxx
+  DEB_PACKAGES_MPI := libopenmpi-dev openmpi-bin
+  ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
+    MPI_CXXFLAGS := $(shell $(MPICXX) --showme:compile 2>/dev/null)
+    MPI_LIBS := $(filter-out -lmpi_cxx,$(shell $(MPICXX) --showme:link 2>/dev/null))
+    ifeq ($(MPI_LIBS),)
+      $(error MPI=1: no $(MPICXX) that answers --showme (Debian: libopenmpi-dev openmpi-bin; make deps MPI=1 installs them))
+    endif
+  endif
+  WI_CXXFLAGS += -DWI_MPI -DOMPI_SKIP_MPICXX -DMPICH_SKIP_MPICXX $(MPI_CXXFLAGS)
+  LDLIBS_WI += $(MPI_LIBS)
+endif
+
 # OpenMP: compile *and link* a probe; quietly build without it if that fails.
 OPENMP_OK := $(shell printf '\043include <omp.h>\nint main(){return omp_get_max_threads() > 0 ? 0 : 1;}\n' | \
                $(CXX) -fopenmp -x c++ - -o /dev/null >/dev/null 2>&1 && echo yes)
 ifeq ($(OPENMP_OK),yes)
   WI_CXXFLAGS += -fopenmp
   OPENMP_LDFLAGS := -fopenmp
+else ifeq ($(MPI),1)
+  $(error MPI=1: the MPI pool needs OpenMP, and $(CXX) cannot compile and link it)
 endif
 
-LIB_SRCS := $(filter-out src/app/main.cpp,$(wildcard src/*.cpp src/*/*.cpp))
+LIB_SRCS := $(filter-out src/app/main.cpp $(if $(filter 1,$(MPI)),,src/sweep/pool_mpi.cpp),$(wildcard src/*.cpp src/*/*.cpp))
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.cpp)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
@@ -118,7 +148,7 @@ $(BUILD)/kernels/%.o: kernels/%.cu
 	@mkdir -p $(dir $@)
 	$(NVCC) $(WI_NVCCFLAGS) $(NVCCFLAGS) -c $< -o $@
 
-DEB_PACKAGES := g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core clang libclang-rt-dev
+DEB_PACKAGES := $(strip g++ make zlib1g-dev libboost-test-dev libstb-dev fonts-dejavu-core clang libclang-rt-dev $(DEB_PACKAGES_MPI))
 
 .PHONY: all test readme-check fuzz deps data sample torch-check figures bench clean
 all: $(BIN)
@@ -141,6 +171,13 @@ $(BUILD)/tests/%.o: tests/%.cpp
 
 $(BUILD)/wi_tests: $(TEST_OBJS) $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI) -lboost_unit_test_framework
+
+# MPI=1: the pool's own check (tests/mpi/pool_check.cpp), which tests/test_mpi.cpp runs under mpirun.
+ifeq ($(MPI),1)
+$(BUILD)/pool_check: $(BUILD)/tests/mpi/pool_check.o $(BUILD)/src/sweep/pool_mpi.o $(BUILD)/src/core/interrupt.o
+	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(MPI_LIBS)
+$(BUILD)/wi_tests: | $(BUILD)/pool_check
+endif
 
 test: $(BIN) $(BUILD)/wi_tests
 	@echo "OpenMP: $(if $(OPENMP_OK),on,off)"
@@ -183,7 +220,11 @@ fuzz: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
 $(BUILD)/wi_bench: $(BUILD)/tests/bench/bench.o $(BUILD)/tests/bench/bench_gpu.o $(BUILD)/tests/bench/bench_sweep.o $(LIB_OBJS)
 	$(CXX) $(OPENMP_LDFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_WI)
 
+# The sweep pool's row on MPI ranks (bench_mpi.cpp) needs the MPI build's pool_check: built
+# first where mpicxx is.
+$(BUILD)/wi_bench: $(BUILD)/tests/bench/bench_mpi.o
 bench: $(BUILD)/wi_bench $(BIN)
+	@if [ "$(MPI)" != 1 ] && command -v mpicxx >/dev/null 2>&1; then $(MAKE) --no-print-directory MPI=1 build-mpi/pool_check; fi
 	./$(BUILD)/wi_bench --root . $(BENCH_ARGS)
 
 deps:
@@ -212,4 +253,4 @@ torch-check: $(BIN)
 clean:
 	rm -rf $(BUILD) $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/src/main.d $(BUILD)/tests/bench/bench.d $(BUILD)/tests/bench/bench_gpu.d
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/tests/mpi/pool_check.d $(BUILD)/src/main.d $(BUILD)/tests/bench/bench.d $(BUILD)/tests/bench/bench_gpu.d $(BUILD)/tests/bench/bench_mpi.d

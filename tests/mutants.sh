@@ -15,7 +15,8 @@
 #   name @@ file @@ old text @@ new text @@ tests
 # "\n" in old or new text stands for a line break, "\\" for a backslash. Lines with the same
 # name are one mutant (their replacements applied together; the tests of its first line run).
-# Blank lines and lines starting with # are ignored.
+# Blank lines and lines starting with # are ignored. The tests may start with make variables
+# (MPI=1 mpi/...): the mutant is then built and tested in that build (MPI=1: build-mpi/).
 #
 # Environment: MUTANT_JOBS (make -j, default 2), MUTANT_TIMEOUT (seconds per test run, 300).
 set -uo pipefail
@@ -167,6 +168,14 @@ sweep_resume_keeps_an_unfinished_run @@ src/sweep/sweep_csv.cpp @@ planned_epoch
 sweep_shard_skips_runs @@ src/sweep/sweep.cpp @@ i < runs.size(); i += shards) { @@ i < runs.size(); i += shards + (shards > 1)) { @@ sweep/two_shards_merged_equal_the_whole
 sweep_not_rewritten_in_grid_order @@ src/sweep/sweep.cpp @@     write_file_atomic(csv_path, sweep_csv_text(csv, header));\n    OutputLog log; @@     OutputLog log; @@ sweep/kill_9_then_resume_equals_uninterrupted
 sweep_heatmap_colours_reversed @@ src/report/figures_sweep.cpp @@ cell.n > 0 ? heat_color(t) : kNotMeasured @@ cell.n > 0 ? heat_color(1 - t) : kNotMeasured @@ sweep/heatmap_cells_carry_the_colours_of_their_values
+
+
+# the MPI pool (built and tested with MPI=1): sessions kept apart, remote failures and signals
+# brought to rank 0, rank 0 running runs too
+pool_reads_past_bye @@ src/sweep/pool_mpi.cpp @@ while (!said_bye[from] && receive(w, from, m)) { @@ while (receive(w, from, m)) { @@ MPI=1 mpi/runs_spread_over_three_ranks_each_done_once_on_rank_0
+pool_remote_failure_dropped @@ src/sweep/pool_mpi.cpp @@ fail(std::make_exception_ptr(Error(m.substr(9)))); @@ stopping = true; @@ MPI=1 mpi/a_run_failing_on_rank_2_is_rethrown_on_rank_0
+pool_remote_signal_kept_there @@ src/sweep/pool_mpi.cpp @@ raise_here(get<std::int32_t>(m, 1));\n                    stopping = true; @@ (void)0; @@ MPI=1 mpi/a_signal_on_rank_1_stops_every_rank
+pool_rank0_only_serves @@ src/sweep/pool_mpi.cpp @@ for (std::size_t n = stopping ? 0 : local.wanted(); @@ for (std::size_t n = 0; @@ MPI=1 mpi/runs_spread_over_three_ranks_each_done_once_on_rank_0
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
@@ -236,20 +245,32 @@ mkdir -p "$SCRATCH/tree"
 cd "$SCRATCH/tree" || exit 2
 export WI_TEST_ROOT="$PWD" WI_TEST_BIN="$PWD/wi" WI_NO_FETCH=1
 
-build() { in_background 3600 make -j"$JOBS" build/wi_tests wi >"$SCRATCH/build.log" 2>&1; }
-run_tests() { in_background "$TIMEOUT" ./build/wi_tests --run_test="$1" >"$SCRATCH/test.log" 2>&1; }
+# A mutant's tests field: the make variables before its filter, and the filter.
+make_vars() { printf '%s\n' "$1" | awk '{ v = ""; for (i = 1; i < NF && $i ~ /^[A-Z_]+=/; ++i) v = v (v ? " " : "") $i; print v }'; }
+test_filter() { printf '%s\n' "$1" | awk '{ for (i = 1; i < NF && $i ~ /^[A-Z_]+=/; ++i) ; print $i }'; }
+build_dir() { case " $1 " in *" MPI=1 "*) echo build-mpi ;; *) echo build ;; esac; }
+bin_of() { case " $1 " in *" MPI=1 "*) echo build-mpi/wi ;; *) echo wi ;; esac; }
+# build [VARS], run_tests FILTER [VARS]
+build() { in_background 3600 make -j"$JOBS" ${1:-} "$(build_dir "${1:-}")/wi_tests" "$(bin_of "${1:-}")" >"$SCRATCH/build.log" 2>&1; }
+run_tests() {
+    WI_TEST_BIN="$PWD/$(bin_of "${2:-}")" in_background "$TIMEOUT" "./$(build_dir "${2:-}")/wi_tests" --run_test="$1" >"$SCRATCH/test.log" 2>&1
+}
 
-# Every mutant's tests must pass on the code as it is, or a kill means nothing.
-all_tests=$(for name in $names; do printf '%s\n' "$records" | awk -F'\t' -v n="$name" '$1 == n && $5 != "" { print $5; exit }'; done |
-    awk '!seen[$0]++' | paste -sd: -)
-echo "mutants: building the unmutated tree"
-build || { tail -20 "$SCRATCH/build.log"; echo "mutants: the unmutated tree does not build"; exit 2; }
-echo "mutants: the unmutated tree against every mutant's tests"
-if ! run_tests "$all_tests"; then
-    tail -30 "$SCRATCH/test.log"
-    echo "mutants: the tests fail on the unmutated tree: fix that first"
-    exit 2
-fi
+# Every mutant's tests must pass on the code as it is, or a kill means nothing: each build
+# (the plain one, or the one its make variables name) against its mutants' tests.
+all_tests=$(for name in $names; do printf '%s\n' "$records" | awk -F'\t' -v n="$name" '$1 == n && $5 != "" { print $5; exit }'; done)
+while IFS= read -r vars; do
+    filters=$(printf '%s\n' "$all_tests" | while IFS= read -r t; do
+        [ -n "$t" ] && [ "$(make_vars "$t")" = "$vars" ] && test_filter "$t"; done | awk '!seen[$0]++' | paste -sd: -)
+    echo "mutants: building the unmutated tree${vars:+ ($vars)}"
+    build "$vars" || { tail -20 "$SCRATCH/build.log"; echo "mutants: the unmutated tree does not build"; exit 2; }
+    echo "mutants: the unmutated tree against every mutant's tests${vars:+ ($vars)}"
+    if ! run_tests "$filters" "$vars"; then
+        tail -30 "$SCRATCH/test.log"
+        echo "mutants: the tests fail on the unmutated tree: fix that first"
+        exit 2
+    fi
+done < <(printf '%s\n' "$all_tests" | while IFS= read -r t; do [ -n "$t" ] && make_vars "$t"; done | awk '!seen[$0]++')
 
 killed=0 survived=0 broken=0 total=0
 survivors=()
@@ -285,11 +306,11 @@ print("ok")
     elif [ -z "$tests" ]; then
         echo "mutant $name: ERROR: no tests given"
         broken=$((broken + 1))
-    elif ! build; then
+    elif ! build "$(make_vars "$tests")"; then
         echo "mutant $name: ERROR: does not build"
         grep -m3 'error' "$SCRATCH/build.log" | sed 's/^/    /'
         broken=$((broken + 1))
-    elif run_tests "$tests"; then
+    elif run_tests "$(test_filter "$tests")" "$(make_vars "$tests")"; then
         echo "mutant $name: SURVIVED ($tests passed, $((SECONDS - t0)) s)"
         survived=$((survived + 1))
         survivors+=("$name")

@@ -22,6 +22,7 @@
 #include <omp.h>
 #endif
 
+#include "bench_mpi.h"  // the sweep pool over MPI ranks
 #include "backend/backend.h"
 #include "data/idx.h"
 #include "data/mnist.h"
@@ -306,6 +307,7 @@ int main(int argc, char** argv) {
         const double c1 = median(t_compare[1]), c2 = median(t_compare[2]);
         std::printf("\n--compare of 10 inits, 1 epoch, batch 4, %s: %.2f s on 1 thread, %.2f s on 2 (medians of %d): %.2fx\n",
                     simd.name().c_str(), c1, c2, o.reps, c1 / c2);
+        mpi_pool_bench(o.root, o.reps);  // the sweep pool over MPI ranks (bench_mpi.cpp)
 
         // denormals: the notebook's 1e-8 weights against xavier on the seed configuration
         set_threads(1);
