@@ -64,7 +64,7 @@ endif
 
 # MPI=1: the MPI build, apart in build-mpi/ (build-mpi/wi), with $(CXX) and the flags of Open
 # MPI's compiler wrapper (MPICXX, default mpicxx; its C++ bindings are not used).
-# src/sweep/pool_mpi.cpp spreads a sweep's runs over the ranks; pool.cpp's plain pool is
+# src/backend/pool_mpi.cpp spreads a sweep's runs over the ranks; pool.cpp's plain pool is
 # compiled out (WI_MPI), and outside mpirun this build never calls MPI_Init. The plain build
 # leaves pool_mpi.cpp out and needs no MPI. Not with SAN=1: Open MPI's own allocations, never
 # freed, would fill the leak reports.
@@ -97,7 +97,7 @@ else ifeq ($(MPI),1)
   $(error MPI=1: the MPI pool needs OpenMP, and $(CXX) cannot compile and link it)
 endif
 
-LIB_SRCS := $(filter-out src/app/main.cpp $(if $(filter 1,$(MPI)),,src/sweep/pool_mpi.cpp),$(wildcard src/*.cpp src/*/*.cpp))
+LIB_SRCS := $(filter-out src/app/main.cpp $(if $(filter 1,$(MPI)),,src/backend/pool_mpi.cpp),$(wildcard src/*.cpp src/*/*.cpp))
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_SRCS := $(wildcard tests/*.cpp)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(BUILD)/%.o)
@@ -174,7 +174,7 @@ $(BUILD)/wi_tests: $(TEST_OBJS) $(LIB_OBJS)
 
 # MPI=1: the pool's own check (tests/mpi/pool_check.cpp), which tests/test_mpi.cpp runs under mpirun.
 ifeq ($(MPI),1)
-$(BUILD)/pool_check: $(BUILD)/tests/mpi/pool_check.o $(BUILD)/src/sweep/pool_mpi.o $(BUILD)/src/core/interrupt.o
+$(BUILD)/pool_check: $(BUILD)/tests/mpi/pool_check.o $(BUILD)/src/backend/pool_mpi.o $(BUILD)/src/core/interrupt.o
 	$(CXX) $(OPENMP_LDFLAGS) $(LDFLAGS) -o $@ $^ $(MPI_LIBS)
 $(BUILD)/wi_tests: | $(BUILD)/pool_check
 endif

@@ -162,7 +162,7 @@ readme_check_any_png_size @@ tests/readme_check.sh @@ if [ "$got" = "$want" ]; t
 include_goes_up @@ src/core/strf.cpp @@ #include "strf.h" @@ #include "strf.h"\n#include "../train/trainer.h" @@ floors/includes_go_down_the_floors_only
 kernels_reach_into_src @@ kernels/wi_cuda.h @@ #pragma once @@ #pragma once\n#include "../src/core/error.h" @@ floors/kernels_include_nothing_from_src
 # the sweep engine: done one at a time, a run's identity, resuming, shards, grid order, the heatmap
-sweep_done_unlocked @@ src/sweep/pool.cpp @@             std::lock_guard<std::mutex> lock(mu);\n            done(todo[k], *r); @@             done(todo[k], *r); @@ sweep/the_pool_runs_each_index_once_and_done_one_at_a_time
+sweep_done_unlocked @@ src/backend/pool_local.h @@             std::lock_guard<std::mutex> lock(mu);\n            done(todo[k], *r); @@             done(todo[k], *r); @@ sweep/the_pool_runs_each_index_once_and_done_one_at_a_time
 sweep_hash_ignores_lr @@ src/sweep/sweep_config.cpp @@ {"lr", shortest_float(static_cast<float>(cfg.lr))}, @@ {"lr", "?"}, @@ sweep/a_runs_hash_is_its_settings_not_its_grid
 sweep_resume_keeps_an_unfinished_run @@ src/sweep/sweep_csv.cpp @@ planned_epochs(csv, last) == static_cast<long>(run.fields.size()) @@ planned_epochs(csv, last) >= 1 @@ sweep/kill_9_then_resume_equals_uninterrupted
 sweep_shard_skips_runs @@ src/sweep/sweep.cpp @@ i < runs.size(); i += shards) { @@ i < runs.size(); i += shards + (shards > 1)) { @@ sweep/two_shards_merged_equal_the_whole
@@ -172,10 +172,10 @@ sweep_heatmap_colours_reversed @@ src/report/figures_sweep.cpp @@ cell.n > 0 ? h
 
 # the MPI pool (built and tested with MPI=1): sessions kept apart, remote failures and signals
 # brought to rank 0, rank 0 running runs too
-pool_reads_past_bye @@ src/sweep/pool_mpi.cpp @@ while (!said_bye[from] && receive(w, from, m)) { @@ while (receive(w, from, m)) { @@ MPI=1 mpi/runs_spread_over_three_ranks_each_done_once_on_rank_0
-pool_remote_failure_dropped @@ src/sweep/pool_mpi.cpp @@ fail(std::make_exception_ptr(Error(m.substr(9)))); @@ stopping = true; @@ MPI=1 mpi/a_run_failing_on_rank_2_is_rethrown_on_rank_0
-pool_remote_signal_kept_there @@ src/sweep/pool_mpi.cpp @@ raise_here(get<std::int32_t>(m, 1));\n                    stopping = true; @@ (void)0; @@ MPI=1 mpi/a_signal_on_rank_1_stops_every_rank
-pool_rank0_only_serves @@ src/sweep/pool_mpi.cpp @@ for (std::size_t n = stopping ? 0 : local.wanted(); @@ for (std::size_t n = 0; @@ MPI=1 mpi/runs_spread_over_three_ranks_each_done_once_on_rank_0
+pool_reads_past_bye @@ src/backend/pool_mpi.cpp @@ while (!said_bye[from] && receive(w, from, m)) { @@ while (receive(w, from, m)) { @@ MPI=1 mpi/runs_spread_over_three_ranks_each_done_once_on_rank_0
+pool_remote_failure_dropped @@ src/backend/pool_mpi.cpp @@ fail(std::make_exception_ptr(Error(m.substr(9)))); @@ stopping = true; @@ MPI=1 mpi/a_run_failing_on_rank_2_is_rethrown_on_rank_0
+pool_remote_signal_kept_there @@ src/backend/pool_mpi.cpp @@ raise_here(get<std::int32_t>(m, 1));\n                    stopping = true; @@ (void)0; @@ MPI=1 mpi/a_signal_on_rank_1_stops_every_rank
+pool_rank0_only_serves @@ src/backend/pool_mpi.cpp @@ for (std::size_t n = stopping ? 0 : local.wanted(); @@ for (std::size_t n = 0; @@ MPI=1 mpi/runs_spread_over_three_ranks_each_done_once_on_rank_0
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

@@ -18,7 +18,7 @@
 #include "core/error.h"
 #include "report/sweep_figures.h"
 #include "sweep/grid.h"
-#include "sweep/pool.h"
+#include "backend/pool.h"
 #include "sweep/sweep_config.h"
 #include "sweep/sweep_csv.h"
 #include "test_png.h"

@@ -27,6 +27,7 @@
 #include "../train/stats.h"
 #include "../train/weights_io.h"
 #include "../sweep/compare_pool.h"
+#include "../backend/pool.h"
 #include "../sweep/sweep.h"
 
 namespace {
@@ -72,11 +73,13 @@ int run_compare_job(const Config& cfg, const MnistData& data, const Probe& probe
         setups.push_back(make_setup(cfg, spec));
         setups.back().opt.eval_every = std::max(1, batches / 10);  // ten test points per epoch for the 80 % column
     }
-    std::printf("compare: %zu inits, %s, activation %s, %d epochs, batch %d, lr %s, seed %llu; path: %s, %d threads\n",
-                setups.size(), arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.epochs, cfg.batch,
+    std::printf("compare: %zu inits, %s, activation %s, %d epoch%s, batch %d, lr %s, seed %llu; path: %s, %s\n",
+                setups.size(), arch_text(cfg.arch).c_str(), cfg.act.c_str(), cfg.epochs, cfg.epochs == 1 ? "" : "s",
+                cfg.batch,
                 shortest_float(static_cast<float>(cfg.lr)).c_str(),
                 static_cast<unsigned long long>(cfg.seed),
-                setups.front().opt.backend.name(cfg.arch, setups.front().act, cfg.batch).c_str(), thread_count());
+                setups.front().opt.backend.name(cfg.arch, setups.front().act, cfg.batch).c_str(),
+                pool_description(thread_count()).c_str());
     if (!flush_output(stdout)) return kExitOutput;  // nobody would see the results
     // a sweep of one init axis: the runs through the sweep's pool (src/sweep/compare_pool.h)
     const std::vector<RunResult> results =
@@ -227,6 +230,8 @@ int main(int argc, char** argv) {
     try {
         const std::vector<std::string> args(argv + 1, argv + argc);
         const wi::Config cfg = !args.empty() && args[0] == "sweep" ? wi::Config{} : wi::parse_args(args);
+        // the runs of a sweep or a compare are spread over MPI ranks: rank 0 alone speaks
+        if ((!args.empty() && args[0] == "sweep") || !cfg.compare.empty()) wi::pool_quiet_other_ranks();
         if (!args.empty() && args[0] == "sweep")  // its own flags, then cli's for the runs (src/sweep/)
             status = wi::sweep_command(std::vector<std::string>(args.begin() + 1, args.end()));
         else if (cfg.help)
@@ -238,18 +243,22 @@ int main(int argc, char** argv) {
         // a signal that came while nothing looked (writing the last outputs) still says so
         if (wi::interrupt_signal() && status < 128) status = 128 + wi::interrupt_signal();
     } catch (const wi::Interrupted& i) {
+        wi::pool_speak_again();  // an MPI rank that stopped says why
         std::fflush(stdout);
         std::fprintf(stderr, "wi: interrupted by %s\n", wi::signal_name(i.sig));
         status = 128 + i.sig;
     } catch (const wi::Error& e) {
+        wi::pool_speak_again();  // an MPI rank that stopped says why
         std::fflush(stdout);
         std::fprintf(stderr, "wi: %s\n", e.what());
         status = wi::kExitUsage;
     } catch (const std::bad_alloc&) {
+        wi::pool_speak_again();  // an MPI rank that stopped says why
         std::fflush(stdout);
         std::fprintf(stderr, "wi: out of memory\n");
         status = wi::kExitUsage;
     } catch (const std::exception& e) {
+        wi::pool_speak_again();  // an MPI rank that stopped says why
         std::fflush(stdout);
         std::fprintf(stderr, "wi: internal error: %s\n", e.what());
         status = 1;

@@ -4,8 +4,9 @@
 // them at (every arm at every depth and learning rate), once for the default run (minutes on
 // two cores) and once for --quick (seconds, for the tests), plus a judge that reads the
 // measurements, prints the table, draws the figures and compares the outcome with the paper's
-// claim. Every run goes through the same code as `wi --compare`: train/compare.cpp builds,
-// initializes and measures each model and runs them side by side (OpenMP, one run per thread),
+// claim. Its runs are a grid (experiment_grid), and every run goes through the same engine as
+// `wi --compare` and `wi sweep`: train/compare.cpp builds, initializes and measures each model
+// and runs them side by side through the pool's loop (backend/pool_local.h, one run per thread),
 // and train/trainer.cpp trains them; traces during training use the trainer's on_steps hook.
 #pragma once
 #include <cstdint>
@@ -97,6 +98,11 @@ const Experiment& find_experiment(const std::string& name);  // throws wi::Error
 
 // The setup of a run, as run_compare gets it (judges use it to rebuild a run's initial model).
 RunSetup experiment_setup(const ExperimentRun& run, const ExperimentContext& ctx);
+// An experiment's runs declared as a sweep's grid (src/sweep/grid.h): depth x arm x lr, the
+// first axis slowest, arms by their labels. An arm measured at init only (train = false)
+// keeps the first learning rate alone.
+struct Grid;
+Grid experiment_grid(const Experiment& e, const ExperimentSizes& sizes);
 std::vector<int> experiment_arch(int depth, int width);  // {784, width x (depth - 1), 10}
 
 // `wi experiment NAME [--quick]`: runs it, prints the table and the verdict line, writes the

@@ -18,6 +18,7 @@
 #include "../core/interrupt.h"
 #include "../nn/cross_entropy.h"
 #include "../train/plots.h"
+#include "../sweep/grid.h"
 #include "experiments.h"
 
 namespace wi {
@@ -74,6 +75,20 @@ std::string list_text(const std::vector<double>& v) {
 
 }  // namespace
 
+Grid experiment_grid(const Experiment& e, const ExperimentSizes& sizes) {
+    Grid g;
+    Axis depth{"depth", {}, false, ""}, arm{"arm", {}, false, ""}, lr{"lr", {}, false, ""};
+    for (int d : sizes.depths) depth.values.push_back(std::to_string(d));
+    for (const Arm& a : e.arms) arm.values.push_back(a.label);
+    for (double x : sizes.lrs) lr.values.push_back(strf("%g", x));
+    for (Axis* a : {&depth, &arm, &lr}) {
+        a->text = a->key + "=";
+        for (std::size_t k = 0; k < a->values.size(); ++k) a->text += (k ? "," : "") + a->values[k];
+        g.axes.push_back(*a);
+    }
+    return g;
+}
+
 RunSetup experiment_setup(const ExperimentRun& run, const ExperimentContext& ctx) {
     RunSetup s;
     s.label = run.arm.label;
@@ -119,18 +134,18 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     const Probe probe = make_probe(data.train);
     const Probe trace_probe = make_probe(data.train, sizes.trace_images);
 
-    // Every arm at every depth and learning rate, in the table's order.
+    // Every arm at every depth and learning rate, in the table's order: the grid's runs.
+    const Grid grid = experiment_grid(e, sizes);
     std::vector<ExperimentRun> runs;
-    for (int depth : sizes.depths)
-        for (const Arm& arm : e.arms)
-            for (double lr : sizes.lrs) {
-                ExperimentRun r;
-                r.arm = arm;
-                r.depth = depth;
-                r.lr = lr;
-                runs.push_back(r);
-                if (!arm.train) break;  // measured at init: one learning rate is enough
-            }
+    for (std::size_t i = 0; i < grid.runs(); ++i) {
+        const std::vector<std::size_t> at = grid.position(i);
+        ExperimentRun r;
+        r.arm = e.arms[at[1]];
+        if (!r.arm.train && at[2] > 0) continue;  // measured at init: one learning rate is enough
+        r.depth = sizes.depths[at[0]];
+        r.lr = sizes.lrs[at[2]];
+        runs.push_back(r);
+    }
     std::fprintf(out, "experiment %s%s: %s\n", e.name, cfg.quick ? " (quick)" : "", e.paper);
     std::fprintf(out, "claim: %s\n", e.claim);
     std::fprintf(out,

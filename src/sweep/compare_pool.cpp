@@ -6,7 +6,7 @@
 #include "../core/error.h"
 #include "../core/interrupt.h"
 #include "../core/strf.h"
-#include "pool.h"
+#include "../backend/pool.h"
 
 namespace wi {
 

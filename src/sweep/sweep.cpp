@@ -25,7 +25,7 @@
 #include "../data/mnist.h"
 #include "../report/progress.h"
 #include "grid.h"
-#include "pool.h"
+#include "../backend/pool.h"
 #include "sweep_config.h"
 #include "sweep_csv.h"
 #include "sweep_report.h"

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <numeric>
+#include <optional>
 
+#include "../backend/pool_local.h"
 #include "../core/interrupt.h"
 #include "../core/strf.h"
 
@@ -95,8 +98,30 @@ std::vector<RunResult> run_compare(const std::vector<RunSetup>& setups, const Mn
     long total = 0;
     for (long p : planned) total += p;
     RunsProgress progress(label, n, total, mode);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int i = 0; i < n; ++i) results[i] = run_one(setups[i], data, probe, progress, planned[i]);
+    // The runs through the pool's loop (one run per thread, the next run to the first free
+    // thread), in this process: their hooks and results stay in its memory.
+    std::vector<std::size_t> todo(n);
+    std::iota(todo.begin(), todo.end(), 0);
+    std::vector<char> ran(n, 0);
+    try {
+        run_local_pool(
+            todo, thread_count(),
+            [&](std::size_t i) -> std::optional<std::string> {
+                results[i] = run_one(setups[i], data, probe, progress, planned[i]);
+                ran[i] = 1;
+                return std::string();
+            },
+            [](std::size_t, const std::string&) {});
+    } catch (...) {
+        progress.stop();
+        throw;
+    }
+    // After a signal the pool starts no new run: those are not run (and not measured).
+    for (int i = 0; i < n; ++i)
+        if (!ran[i]) {
+            results[i] = not_run(setups[i], interrupt_signal());
+            progress.run_finished(planned[i], run_summary(setups[i], results[i]));
+        }
     progress.stop();  // the bar gone before anything else is printed
     return results;
 }

@@ -1,6 +1,6 @@
 // compare.h - one run from a setup (build, initialize, measure, train, diagnose), and several
-// runs side by side: OpenMP across runs, one run per thread, each with its own generators, so
-// the results do not depend on the thread count.
+// runs side by side through the pool's loop (backend/pool_local.h): one run per thread, each with its
+// own generators, so the results do not depend on the thread count.
 #pragma once
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-// pool_check.cpp - the MPI pool (src/sweep/pool_mpi.cpp) on synthetic runs, for
+// pool_check.cpp - the MPI pool (src/backend/pool_mpi.cpp) on synthetic runs, for
 // tests/test_mpi.cpp to start under mpirun (3 ranks), and for measuring its throughput. Only
 // rank 0 prints; it ends with "pool_check: ok ..." and status 0, or "pool_check: FAIL ..." and 1.
 //
@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "core/interrupt.h"
-#include "sweep/pool.h"
+#include "backend/pool.h"
 
 using namespace wi;
 

@@ -30,6 +30,13 @@ void run_pool(const std::vector<std::size_t>& todo, int threads, const PoolTask&
 // Whether this process writes files and the console: true except on MPI ranks other than 0.
 bool pool_is_writer();
 
+// On MPI ranks other than 0 (started by mpirun; the MPI build only): standard output and
+// standard error go to /dev/null from here on, so a sweep's or a compare's lines (and data
+// warnings) are printed once, by rank 0. pool_speak_again() gives standard error back, for the
+// error line a rank exits with. Both do nothing elsewhere.
+void pool_quiet_other_ranks();
+void pool_speak_again();
+
 // How the pool spreads runs, for the sweep's header line: "2 threads" or "3 ranks x 2 threads".
 std::string pool_description(int threads);
 

@@ -30,8 +30,10 @@
 // message unprinted, as soon as one rank exits non-zero). A signal on any rank stops new runs
 // everywhere, and rank 0 raises it on itself (when it has a handler) so the writer sees it.
 // Indices and sizes travel as raw bytes: every rank is the same build on the same kind of CPU.
+#include <fcntl.h>
 #include <mpi.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -356,6 +358,27 @@ void run_pool(const std::vector<std::size_t>& todo, int threads, const PoolTask&
 }
 
 bool pool_is_writer() { return world().rank == 0; }
+
+namespace {
+int saved_stderr = -1;  // standard error as it was, while a rank other than 0 is quiet
+}
+
+void pool_quiet_other_ranks() {
+    if (!launched() || world().rank == 0 || saved_stderr >= 0) return;
+    std::fflush(nullptr);
+    saved_stderr = ::dup(2);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null < 0) return;
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::close(null);
+}
+
+void pool_speak_again() {
+    if (saved_stderr < 0) return;
+    std::fflush(stderr);
+    ::dup2(saved_stderr, 2);
+}
 
 std::string pool_description(int threads) {
     const std::string t = std::to_string(threads) + (threads == 1 ? " thread" : " threads");

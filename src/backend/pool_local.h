@@ -1,6 +1,7 @@
-// pool_local.h - the threads of one process, for the MPI build's pool (pool_mpi.cpp): the plain
-// pool's loop, for a process started without mpirun, and the workers of one rank, which run
-// what that rank's agent gives them and hand back what the runs return.
+// pool_local.h - the threads of one process: the plain pool's loop (pool.cpp's run_pool, the MPI
+// build's pool in a process started without mpirun, and run_compare's runs), and, for the MPI
+// build's pool (pool_mpi.cpp), the workers of one rank, which run what that rank's agent gives
+// them and hand back what the runs return.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -18,8 +19,8 @@
 
 namespace wi {
 
-// The plain build's pool as pool.cpp has it (that file is compiled out here): dynamic
-// assignment over this process's threads, done under a lock.
+// Dynamic assignment over this process's threads (each takes the next run when it finishes
+// one), done under a lock; the contract of run_pool in pool.h.
 inline void run_local_pool(const std::vector<std::size_t>& todo, int threads, const PoolTask& task,
                            const PoolDone& done) {
     std::atomic<std::size_t> next{0};
