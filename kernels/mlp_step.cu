@@ -32,7 +32,7 @@ namespace wi_cuda {
 
 namespace {
 
-constexpr int kRows = 4;  // rows per register tile (forward, input gradient)
+constexpr int kTileRows = 4;  // rows per register tile (forward, input gradient)
 constexpr int kOuts = 4;  // outputs per register tile (update)
 
 size_t round4(size_t floats) { return (floats + 3) / 4 * 4; }  // 16-byte regions
@@ -56,24 +56,24 @@ __device__ void forward_layer(const FusedPlan& p, float* sm, int l, int n, const
     const float* input = l > 0 ? sm + p.a_off[l - 1] : nullptr;
     const bool hidden = l + 1 < p.layers;
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
-    const int groups = (n + kRows - 1) / kRows;
+    const int groups = (n + kTileRows - 1) / kTileRows;
     for (int item = warp; item < groups * out; item += warps) {  // warp-uniform: the whole warp iterates
-        const int g = item / out, o = item - g * out, r0 = g * kRows;
+        const int g = item / out, o = item - g * out, r0 = g * kTileRows;
         const float* w = W + o * in;
-        float acc[kRows];
+        float acc[kTileRows];
 #pragma unroll
-        for (int r = 0; r < kRows; ++r) acc[r] = 0.0f;
+        for (int r = 0; r < kTileRows; ++r) acc[r] = 0.0f;
         for (int i = lane; i < in; i += 32) {
             const float wi = w[i];
 #pragma unroll
-            for (int r = 0; r < kRows; ++r)
+            for (int r = 0; r < kTileRows; ++r)
                 if (r0 + r < n) {
                     const int e = (r0 + r) * in + i;
                     acc[r] += (l == 0 ? load_x<kXBytes>(xs, xb, table, e) : input[e]) * wi;
                 }
         }
 #pragma unroll
-        for (int r = 0; r < kRows; ++r) {
+        for (int r = 0; r < kTileRows; ++r) {
             const float sum = warp_sum(acc[r]);
             if (lane == r && r0 + r < n) {
                 const float zv = b[o] + sum;  // z[n,o] = b[o] + sum_i x[n,i] W[o,i]
@@ -91,20 +91,20 @@ __device__ void backward_input(const FusedPlan& p, float* sm, int l, int n, cons
     const float* W = sm + p.w_off[l];
     const float* zp = sm + p.z_off[l - 1];
     const float* ap = sm + p.a_off[l - 1];
-    const int groups = (n + kRows - 1) / kRows;
+    const int groups = (n + kTileRows - 1) / kTileRows;
     for (int item = threadIdx.x; item < groups * in; item += blockDim.x) {
-        const int g = item / in, i = item - g * in, r0 = g * kRows;
-        float acc[kRows];
+        const int g = item / in, i = item - g * in, r0 = g * kTileRows;
+        float acc[kTileRows];
 #pragma unroll
-        for (int r = 0; r < kRows; ++r) acc[r] = 0.0f;
+        for (int r = 0; r < kTileRows; ++r) acc[r] = 0.0f;
         for (int o = 0; o < out; ++o) {
             const float w = W[o * in + i];
 #pragma unroll
-            for (int r = 0; r < kRows; ++r)
+            for (int r = 0; r < kTileRows; ++r)
                 if (r0 + r < n) acc[r] += dz[(r0 + r) * out + o] * w;  // da[n,i] = sum_o dz[n,o] W[o,i]
         }
 #pragma unroll
-        for (int r = 0; r < kRows; ++r)
+        for (int r = 0; r < kTileRows; ++r)
             if (r0 + r < n) {
                 const int e = (r0 + r) * in + i;
                 dprev[e] = act_backward(acc[r], zp[e], ap[e], p.act);  // dz = da * f'(z)

@@ -30,9 +30,9 @@ bias_grad_1pct @@ src/nn/linear.cpp @@ db[o] = dbo; @@ db[o] = dbo * 1.01f; @@ g
 # the shuffle: uniform, and what the trainer uses
 sattolo @@ src/train/shuffle.cpp @@ order[rng.below(i)] @@ order[rng.below(i - 1)] @@ guards_math/shuffle_is_uniform
 shuffle_skips_a_swap @@ src/train/shuffle.cpp @@ i > 1; --i @@ i > 2; --i @@ guards_math/shuffle_is_uniform
-shuffle_unused @@ src/train/trainer.cpp @@ if (opt.shuffle) shuffle_order(order, rng); @@ if (false) shuffle_order(order, rng); @@ guards_math/trainer_visits_the_shuffled_order
-shuffle_first_epoch_only @@ src/train/trainer.cpp @@ if (opt.shuffle) shuffle_order(order, rng); @@ if (opt.shuffle && epoch == 1) shuffle_order(order, rng); @@ guards_math/trainer_visits_the_shuffled_order
-shuffle_seed_ignored @@ src/train/trainer.cpp @@ Rng rng = shuffle_rng(opt.seed); @@ Rng rng = shuffle_rng(1); @@ guards_math/trainer_visits_the_shuffled_order
+shuffle_unused @@ src/train/batch_loader.cpp @@ if (shuffle_) shuffle_order(order_, rng_); @@ if (false) shuffle_order(order_, rng_); @@ guards_math/trainer_visits_the_shuffled_order
+shuffle_first_epoch_only @@ src/train/batch_loader.cpp @@ if (shuffle_) shuffle_order(order_, rng_); @@ if (shuffle_ && epoch_ == 1) shuffle_order(order_, rng_); @@ guards_math/trainer_visits_the_shuffled_order
+shuffle_seed_ignored @@ src/train/batch_loader.cpp @@ rng_(shuffle_rng(seed)) @@ rng_(shuffle_rng(1)) @@ guards_math/trainer_visits_the_shuffled_order
 
 # every diagnosis threshold, both sides
 vanishing_on_the_threshold @@ src/train/diagnosis.cpp @@ (s.grad_ratio < kVanishingRatio || @@ (s.grad_ratio <= kVanishingRatio || @@ guards_run/diagnosis_thresholds_from_both_sides
@@ -55,13 +55,13 @@ write_in_place @@ src/core/fsutil.cpp @@     const int fd = ::mkstemp(name.data(
 temp_file_left_behind @@ src/core/fsutil.cpp @@             ::close(fd);\n            ::unlink(name.data());\n            throw Error(path + ": write failed @@             ::close(fd);\n            throw Error(path + ": write failed @@ guards_run/atomic_writes
 
 # the trainer's figures
-short_batch_accuracy @@ src/train/trainer.cpp @@ acc_sum += static_cast<double>(correct) / n; @@ acc_sum += static_cast<double>(correct) / B; @@ guards_run/epoch_accuracy_with_a_short_last_batch
-short_batch_step_accuracy @@ src/train/trainer.cpp @@ report.step_accuracy.push_back(static_cast<float>(correct) / n); @@ report.step_accuracy.push_back(static_cast<float>(correct) / B); @@ guards_run/epoch_accuracy_with_a_short_last_batch
-divergence_layer_name @@ src/train/trainer.cpp @@ where = "fc" + std::to_string(l + 1) + " outputs"; @@ where = "fc" + std::to_string(l) + " outputs"; @@ guards_run/divergence_names_the_layer
-test_curve_twice_at_epoch_end @@ src/train/trainer.cpp @@ step % opt.eval_every == 0 && b + 1 < batches @@ step % opt.eval_every == 0 && b < batches @@ guards_run/test_curve_at_exact_steps
-test_curve_step_off_by_one @@ src/train/trainer.cpp @@ step % opt.eval_every == 0 && b + 1 < batches @@ (step + 1) % opt.eval_every == 0 && b + 1 < batches @@ guards_run/test_curve_at_exact_steps
+short_batch_accuracy @@ src/train/observers.cpp @@ s.acc_sum += static_cast<double>(r.correct) / r.rows; @@ s.acc_sum += static_cast<double>(r.correct) / s.opt.batch; @@ guards_run/epoch_accuracy_with_a_short_last_batch
+short_batch_step_accuracy @@ src/train/observers.cpp @@ s.report.step_accuracy.push_back(static_cast<float>(r.correct) / r.rows); @@ s.report.step_accuracy.push_back(static_cast<float>(r.correct) / s.opt.batch); @@ guards_run/epoch_accuracy_with_a_short_last_batch
+divergence_layer_name @@ src/train/observers.cpp @@ where = "fc" + std::to_string(l + 1) + " outputs"; @@ where = "fc" + std::to_string(l) + " outputs"; @@ guards_run/divergence_names_the_layer
+test_curve_twice_at_epoch_end @@ src/train/observers.cpp @@ s.step % s.opt.eval_every == 0 && r.batch + 1 < s.batches @@ s.step % s.opt.eval_every == 0 && r.batch < s.batches @@ guards_run/test_curve_at_exact_steps
+test_curve_step_off_by_one @@ src/train/observers.cpp @@ s.step % s.opt.eval_every == 0 && r.batch + 1 < s.batches @@ (s.step + 1) % s.opt.eval_every == 0 && r.batch + 1 < s.batches @@ guards_run/test_curve_at_exact_steps
 bias_step_reference @@ src/nn/mlp.cpp @@ sgd_step(L.b.data(), L.db.data(), L.b.size(), lr); @@ sgd_step(L.b.data(), L.db.data(), L.b.size(), 2 * lr); @@ guards_run/sgd_step_on_the_biases
-bias_step_simd @@ src/cpu/simd_kernels.inc @@ combine(W, out, dy, 1, out, x, B, in, -lr, true);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= lr * s; @@ combine(W, out, dy, 1, out, x, B, in, -lr, true);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= 0.5f * lr * s; @@ guards_run/sgd_step_on_the_biases
+bias_step_simd @@ src/cpu/simd_kernels.inc @@ combine(W, out, dy, 1, out, x, B, in, -lr, Into::Add);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= lr * s; @@ combine(W, out, dy, 1, out, x, B, in, -lr, Into::Add);\n    for (int o = 0; o < out; ++o) {\n        float s = 0;\n        for (int n = 0; n < B; ++n) s += dy[n * out + o];\n        b[o] -= 0.5f * lr * s; @@ guards_run/sgd_step_on_the_biases
 
 # the orthogonal sampler's Haar law
 orthogonal_without_sign_fix @@ src/init/init_samplers.cpp @@ const double norm = std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)); @@ const double norm = -std::copysign(std::sqrt(std::inner_product(col[j].begin(), col[j].end(), col[j].begin(), 0.0)), col[j][j]); @@ guards_math/orthogonal_is_haar
@@ -74,7 +74,7 @@ closing_line_counts_filtered_out_as_skipped @@ tests/test_main.cpp @@ skipped_ca
 # the loss of tied and huge logits, non-finite parameters, unmeasured numbers, float32 flags
 loss_adds_max_back_ref @@ src/nn/cross_entropy.cpp @@ total += static_cast<double>(std::log(sum) - (z[targets[n]] - m)); @@ total += static_cast<double>(m + std::log(sum) - z[targets[n]]); @@ numerics/loss_of_tied_and_huge_logits_reference
 loss_adds_max_back_simd @@ src/cpu/mlp_fast.cpp @@ total += static_cast<double>(std::log(sum) - (z[y[n]] - m)); @@ total += static_cast<double>(m + std::log(sum) - z[y[n]]); @@ numerics/loss_of_tied_and_huge_logits_every_cpu_path
-no_scan_before_test @@ src/train/trainer.cpp @@ if (parameters_diverged(epoch, "before a test evaluation")) break; @@ if (false) break; @@ numerics/trainer_scans_the_parameters
+no_scan_before_test @@ src/train/observers.cpp @@ if (parameters_diverged(s, "before a test evaluation")) return; @@ if (false) return; @@ numerics/trainer_scans_the_parameters
 loads_non_finite @@ src/train/weights_io.cpp @@ if (const long i = first_non_finite(t.data(), t.size()); i >= 0) @@ if (const long i = -1; i >= 0) @@ numerics/load_weights_refuses_non_finite_values
 unmeasured_test_as_zero_csv @@ src/train/compare.cpp @@ e.tested ? std::to_string(e.test.loss).c_str() : "" @@ true ? std::to_string(e.test.loss).c_str() : "" @@ numerics/unmeasured_numbers_are_absent
 unmeasured_test_on_figure @@ src/train/plots.cpp @@ end.has_test = st.tested; @@ end.has_test = true; @@ numerics/unmeasured_numbers_are_absent
@@ -104,7 +104,7 @@ same_folder_by_spelling @@ src/app/preflight.cpp @@ same_directory(cfg.save_init
 sighup_unhandled @@ src/core/interrupt.cpp @@ old.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr); @@ old.sa_handler != SIG_IGN) {} @@ outputs/sighup_stops_like_sigterm
 stdout_error_exits_0 @@ src/core/outputs.cpp @@     return status == 0 ? kExitOutput : status; @@     return status; @@ outputs/standard_output_write_errors
 failed_output_uncounted @@ src/core/outputs.cpp @@     } catch (const std::exception& e) {\n        ++failures_; @@     } catch (const std::exception& e) { @@ outputs/a_failing_output_never_stops_the_others
-epoch_flush_unchecked @@ src/train/trainer.cpp @@ if (opt.print && !flush_output(out)) stop = true; @@ if (opt.print) flush_output(out); @@ outputs/standard_output_write_errors
+epoch_flush_unchecked @@ src/train/observers.cpp @@ if (s.opt.print && !flush_output(s.out)) s.stop = true; @@ if (s.opt.print) flush_output(s.out); @@ outputs/standard_output_write_errors
 long_labels_unshortened @@ src/app/preflight.cpp @@ kMaxLabel = 80; @@ kMaxLabel = 800; @@ outputs/long_init_specs_get_short_distinct_file_names
 directory_target_unchecked @@ src/core/fsutil.cpp @@     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) @@     if (false) @@ outputs/targets_are_checked_before_training
 compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if (const int sig = interrupt_signal()) {  // asked to stop @@ if (const int sig = 0 * interrupt_signal()) {  // asked to stop @@ interrupts/compare_starts_no_run_after_a_signal
@@ -128,7 +128,7 @@ dangling_out_link_misnamed @@ src/core/fsutil.cpp @@ throw Error(partial + ": a 
 bar_takes_the_last_column @@ src/report/progress.cpp @@ const int width = columns - 1; @@ const int width = columns; @@ progress/the_line_fits_and_drops_fields_in_order
 eta_dropped_before_rate @@ src/report/progress.cpp @@ {true, true, true}, {true, false, true}, @@ {true, true, true}, {true, true, false}, @@ progress/the_line_fits_and_drops_fields_in_order
 unknown_rate_as_zero @@ src/report/progress.cpp @@ : ", ? " + s.rate_unit; @@ : ", 0 " + s.rate_unit; @@ progress/unknown_is_a_question_mark_not_zero
-bar_left_under_epoch_line @@ src/train/trainer.cpp @@         bar.finish();\n        if (!report.diverged && !report.interrupted_by) parameters_diverged @@         if (!report.diverged && !report.interrupted_by) parameters_diverged @@ progress/a_run_in_a_60_column_terminal_leaves_only_its_lines
+bar_left_under_epoch_line @@ src/train/observers.cpp @@ void epoch_ends(RunState& s) override { s.finish_bar(); } @@ void epoch_ends(RunState&) override {} @@ progress/a_run_in_a_60_column_terminal_leaves_only_its_lines
 fetch_marker_ignored @@ src/data/mnist.cpp @@ if (!fetch_now && fetch_marker_holds(read_marker(marker), now)) break; @@ if (false) break; @@ offline/one_line_then_silence_then_fetch_retries
 fetch_marker_from_the_future @@ src/data/mnist.cpp @@ return t <= now && now - t < kFetchRetrySeconds; @@ return now - t < kFetchRetrySeconds; @@ offline/the_marker_holds_for_a_day_from_a_time_in_the_past,an_old_or_unreadable_marker_is_tried_again
 
@@ -176,6 +176,13 @@ pool_reads_past_bye @@ src/backend/pool_mpi.cpp @@ while (!said_bye[from] && rec
 pool_remote_failure_dropped @@ src/backend/pool_mpi.cpp @@ fail(std::make_exception_ptr(Error(m.substr(9)))); @@ stopping = true; @@ MPI=1 mpi/a_run_failing_on_rank_2_is_rethrown_on_rank_0
 pool_remote_signal_kept_there @@ src/backend/pool_mpi.cpp @@ raise_here(get<std::int32_t>(m, 1));\n                    stopping = true; @@ (void)0; @@ MPI=1 mpi/a_signal_on_rank_1_stops_every_rank
 pool_rank0_only_serves @@ src/backend/pool_mpi.cpp @@ for (std::size_t n = stopping ? 0 : local.wanted(); @@ for (std::size_t n = 0; @@ MPI=1 mpi/runs_spread_over_three_ranks_each_done_once_on_rank_0
+
+# the training loop: loader and observers
+loader_labels_of_the_first_sample @@ src/train/batch_loader.cpp @@ y_[i] = d_.labels[idx[i]]; @@ y_[i] = d_.labels[idx[0]]; @@ loop/loader_yields_the_shuffled_order_normalized
+loader_normalizes_this_batch_again @@ src/train/batch_loader.cpp @@ backend_.normalize(next_x, d_, idx + n, next_n); @@ backend_.normalize(next_x, d_, idx, next_n); @@ loop/loader_yields_the_shuffled_order_normalized,a_run_through_the_loop_equals_the_notebooks_loop
+loader_hands_off_full_rows @@ src/train/batch_loader.cpp @@ ahead_->next_rows = next_n; @@ ahead_->next_rows = batch_; @@ loop/loader_yields_the_shuffled_order_normalized
+look_ahead_kept_past_a_hook @@ src/train/observers.cpp @@ if (ahead_ != nullptr) ahead_->forget(); @@ if (false) ahead_->forget(); @@ loop/a_hook_that_changes_the_weights_is_seen_by_the_next_step
+observers_run_on_past_a_divergence @@ src/train/observers.cpp @@ o->after_step(s_, r);\n        if (!s_.going()) return false; @@ o->after_step(s_, r);\n        if (!s_.going() && false) return false; @@ loop/observers_called_once_per_step_and_epoch_in_order
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

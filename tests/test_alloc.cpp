@@ -11,6 +11,7 @@
 #include "nn/cross_entropy.h"
 #include "nn/mlp.h"
 #include "test_util.h"
+#include "train/batch_loader.h"
 
 namespace {
 std::atomic<long> g_allocations{0};
@@ -51,21 +52,16 @@ BOOST_AUTO_TEST_CASE(training_step_does_not_allocate) {
         initialize(m, find_initializer("xavier"), rng, InitOptions{});
         const int B = 4;
         Workspace ws = make_workspace(m, B);
-        Tensor xs[2] = {Tensor(B, 784), Tensor(B, 784)};
-        std::uint8_t y[B];
-        int idx[B];
+        BatchLoader loader(data.train, B, true, 1, path, m);
+        loader.start_epoch();
+        Batch batch;
         const long before = g_allocations.load();
         for (int step = 0; step < 200; ++step) {
-            // the trainer's per-step work, all of it: this batch's labels, the next batch's
-            // images normalized ahead, the step with its look-ahead
-            for (int s : {step, step + 1}) {
-                for (int i = 0; i < B; ++i) idx[i] = (s * B + i) % data.train.count;
-                if (s == step + 1 || step == 0) normalize_batch(xs[s % 2].data(), data.train, idx, B);
-                if (s == step)
-                    for (int i = 0; i < B; ++i) y[i] = data.train.labels[idx[i]];
-            }
+            // the trainer's per-step work, all of it: the loader's next batch (its labels, the
+            // next batch's images normalized ahead), the step with its look-ahead
+            if (!loader.next(batch)) break;  // an epoch has 2,000 batches
             int correct = 0;
-            path.train_step(m, ws, xs[step % 2].data(), y, B, 0.001f, &correct, xs[(step + 1) % 2].data(), B);
+            path.train_step(m, ws, batch.x, batch.y, batch.rows, 0.001f, &correct, loader.look_ahead());
         }
         const long allocations = g_allocations.load() - before;  // before the message below allocates
         BOOST_TEST(allocations == 0, path.name() << " " << activation_name(act) << ": allocations inside the step");

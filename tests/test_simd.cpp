@@ -143,6 +143,7 @@ BOOST_AUTO_TEST_CASE(hundred_steps_side_by_side) {
             initialize(ref, parse_init("xavier"), BiasPolicy{}, r1);
             initialize(fast, parse_init("xavier"), BiasPolicy{}, r2);
             Workspace wr = make_workspace(ref, B), wf = make_workspace(fast, B);
+            LookAhead ahead = make_look_ahead(fast, B);
             // as the trainer does: the next batch normalized a step early, so the fast path takes
             // its first layer from the look-ahead
             Tensor xs[2] = {Tensor(B, 784), Tensor(B, 784)};
@@ -181,8 +182,10 @@ BOOST_AUTO_TEST_CASE(hundred_steps_side_by_side) {
                 }
                 int c1 = 0, c2 = 0;
                 mlp_train_step(ref, wr, x.data(), y, B, 0.001f, &c1);  // fills ref's dW at its weights
-                mlp_train_step_fast(fast, wf, x.data(), y, B, 0.001f, &c2, *k, next_x, B);
-                BOOST_TEST_REQUIRE(wf.ahead_x == next_x);
+                ahead.next_x = next_x;
+                ahead.next_rows = B;
+                mlp_train_step_fast(fast, wf, x.data(), y, B, 0.001f, &c2, *k, &ahead);
+                BOOST_TEST_REQUIRE(ahead.of == next_x);
                 BOOST_TEST_REQUIRE(c1 == c2);
                 const float* lr = wr.z[2].data();
                 const double scale_out = max_abs(lr, B * 10);

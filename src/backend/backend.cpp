@@ -118,9 +118,9 @@ const float* Backend::forward(const Mlp& m, Workspace& ws, const float* x, int B
 }
 
 float Backend::train_step(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct,
-                          const float* next_x, int next_rows) const {
+                          LookAhead* ahead) const {
     return kernels_ == nullptr ? mlp_train_step(m, ws, x, y, B, lr, correct)
-                               : mlp_train_step_fast(m, ws, x, y, B, lr, correct, *kernels_, next_x, next_rows);
+                               : mlp_train_step_fast(m, ws, x, y, B, lr, correct, *kernels_, ahead);
 }
 
 }  // namespace wi

@@ -18,6 +18,7 @@ namespace wi {
 
 class GpuRun;
 struct Dataset;
+struct LookAhead;
 
 class Backend {
 public:
@@ -39,11 +40,11 @@ public:
     // x (B,784) = the images idx[0..B) of d, normalized (the reference: normalize_batch)
     void normalize(float* x, const struct Dataset& d, const int* idx, int B) const;
     const float* forward(const Mlp& m, Workspace& ws, const float* x, int B) const;
-    // One SGD step on x (B rows). next_x, when given, holds the next step's inputs (next_rows
-    // rows), normalized already and left untouched until that step: the SIMD path then computes
-    // their first-layer product during this step's update (see src/cpu/mlp_fast.h).
+    // One SGD step on x (B rows). ahead, when given, is the SIMD path's hand-off between steps
+    // (src/cpu/mlp_fast.h): the next step's inputs in, their first-layer product out. The
+    // reference path is never handed it.
     float train_step(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct,
-                     const float* next_x = nullptr, int next_rows = 0) const;
+                     LookAhead* ahead = nullptr) const;
 
 private:
     explicit Backend(const CpuKernels* k) : kernels_(k) {}

@@ -16,16 +16,21 @@ float* step_activations(const Mlp& m, Workspace& ws, int l) {
     return m.act == Activation::None ? ws.z[l].data() : ws.a[l].data();
 }
 
-// The forward pass; with first_done, ws.z[0] already holds the first layer's output for x.
-const float* forward(const Mlp& m, Workspace& ws, const float* x, int B, const CpuKernels& k, bool first_done,
-                     bool in_step) {
+// Whether ws.z[0] must be computed or already holds the first layer's output for x.
+enum class FirstLayer { Compute, Given };
+// A plain forward pass fills every a[l]; a step's skips the copy without an activation.
+enum class Pass { Plain, Step };
+
+const float* forward(const Mlp& m, Workspace& ws, const float* x, int B, const CpuKernels& k, FirstLayer first,
+                     Pass pass) {
     const int last = static_cast<int>(m.layers.size()) - 1;
     const float* input = x;
     for (int l = 0; l <= last; ++l) {
         const Layer& L = m.layers[l];
-        if (l > 0 || !first_done) k.linear_forward(ws.z[l].data(), input, L.W.data(), L.b.data(), B, L.in, L.out);
+        if (l > 0 || first == FirstLayer::Compute)
+            k.linear_forward(ws.z[l].data(), input, L.W.data(), L.b.data(), B, L.in, L.out);
         if (l == last) break;
-        if (in_step) {
+        if (pass == Pass::Step) {
             if (m.act != Activation::None) activation_forward(ws.a[l].data(), ws.z[l].data(), B * L.out, m.act);
             input = step_activations(m, ws, l);
         } else {
@@ -62,22 +67,30 @@ float cross_entropy_fused(float* dlogits, const float* logits, const std::uint8_
 }
 }  // namespace
 
+LookAhead make_look_ahead(const Mlp& m, int max_batch) {
+    LookAhead a;
+    if (!m.layers.empty()) a.z0 = Tensor(max_batch, m.layers[0].out);
+    return a;
+}
+
 const float* mlp_forward_fast(const Mlp& m, Workspace& ws, const float* x, int B, const CpuKernels& k) {
     if (B > ws.max_batch) throw std::invalid_argument("mlp_forward_fast: batch larger than the workspace");
-    return forward(m, ws, x, B, k, false, false);
+    return forward(m, ws, x, B, k, FirstLayer::Compute, Pass::Plain);
 }
 
 float mlp_train_step_fast(Mlp& m, Workspace& ws, const float* x, const std::uint8_t* y, int B, float lr, int* correct,
-                          const CpuKernels& k, const float* next_x, int next_rows) {
+                          const CpuKernels& k, LookAhead* ahead) {
+    const float* next_x = ahead != nullptr ? ahead->next_x : nullptr;
+    const int next_rows = ahead != nullptr ? ahead->next_rows : 0;
     if (B > ws.max_batch || next_rows > ws.max_batch)
         throw std::invalid_argument("mlp_train_step_fast: batch larger than the workspace");
     const int last = static_cast<int>(m.layers.size()) - 1;
     // When the previous step already computed the first layer's output for these inputs (with
     // the weights as they are now), take it instead of computing it again.
-    const bool ahead = x != nullptr && x == ws.ahead_x && B == ws.ahead_rows;
-    if (ahead) std::swap(ws.z[0], ws.ahead);
-    const float* logits = forward(m, ws, x, B, k, ahead, true);
-    ws.ahead_x = nullptr;
+    const bool given = ahead != nullptr && x != nullptr && x == ahead->of && B == ahead->rows;
+    if (given) std::swap(ws.z[0], ahead->z0);
+    const float* logits = forward(m, ws, x, B, k, given ? FirstLayer::Given : FirstLayer::Compute, Pass::Step);
+    if (ahead != nullptr) ahead->forget();
     const float loss = cross_entropy_fused(ws.dz[last].data(), logits, y, B, m.sizes.back(), correct);
     for (int l = last; l >= 0; --l) {
         Layer& L = m.layers[l];
@@ -92,9 +105,9 @@ float mlp_train_step_fast(Mlp& m, Workspace& ws, const float* x, const std::uint
             // ... and only then W -= lr dz[l]^T input, b -= lr sum dz[l]; for the first layer
             // together with the next batch's first-layer product, in one pass over W
             k.linear_sgd_fused_forward(L.W.data(), L.b.data(), ws.dz[0].data(), x, B, L.in, L.out, lr,
-                                       ws.ahead.data(), next_x, next_rows);
-            ws.ahead_x = next_x;
-            ws.ahead_rows = next_rows;
+                                       ahead->z0.data(), next_x, next_rows);
+            ahead->of = next_x;
+            ahead->rows = next_rows;
         } else {
             k.linear_sgd_fused(L.W.data(), L.b.data(), ws.dz[0].data(), x, B, L.in, L.out, lr);
         }

@@ -35,7 +35,6 @@ Workspace make_workspace(const Mlp& m, int max_batch) {
         ws.a.emplace_back(max_batch, L.out);
         ws.dz.emplace_back(max_batch, L.out);
     }
-    if (!m.layers.empty()) ws.ahead = Tensor(max_batch, m.layers[0].out);
     return ws;
 }
 

@@ -35,12 +35,6 @@ struct Workspace {
     std::vector<Tensor> z;   // z[l] (B, out_l): layer l's output before the activation
     std::vector<Tensor> a;   // a[l] (B, out_l): after the activation (the last layer's a is unused)
     std::vector<Tensor> dz;  // dz[l] (B, out_l): dL/dz[l] during backward
-    // The SIMD path's look-ahead (src/cpu/mlp_fast): the first layer's output for the next
-    // batch, computed during this step's update of the first layer. Valid for the inputs at
-    // ahead_x (ahead_rows rows) while the weights stay as that step left them.
-    Tensor ahead;  // (B, out_0)
-    const float* ahead_x = nullptr;
-    int ahead_rows = 0;
 };
 
 Mlp make_mlp(const std::vector<int>& sizes, Activation act);

@@ -54,21 +54,21 @@ std::vector<LayerStats> measure_layers(Mlp& m, const Probe& probe) {
     Workspace ws = make_workspace(m, probe.n);
     mlp_forward(m, ws, probe.x.data(), probe.n);
     mlp_backward(m, ws, probe.x.data(), probe.y.data(), probe.n);
-    const int L = static_cast<int>(m.layers.size());
-    std::vector<LayerStats> out(L);
-    for (int l = 0; l < L; ++l) {
+    const int layers = static_cast<int>(m.layers.size());
+    std::vector<LayerStats> out(layers);
+    for (int l = 0; l < layers; ++l) {
         const Layer& layer = m.layers[l];
         LayerStats& s = out[l];
         s.layer = l + 1;
         s.units = layer.out;
         const std::size_t n = static_cast<std::size_t>(probe.n) * layer.out;
         const float* z = ws.z[l].data();
-        const float* a = l + 1 == L ? z : ws.a[l].data();  // the logits have no activation
+        const float* a = l + 1 == layers ? z : ws.a[l].data();  // the logits have no activation
         mean_std(z, n, s.z_mean, s.z_std);
         mean_std(a, n, s.a_mean, s.a_std);
         double w_mean;
         mean_std(layer.W.data(), layer.W.size(), w_mean, s.w_std);
-        const bool hidden = l + 1 < L;
+        const bool hidden = l + 1 < layers;
         s.saturated = s.dead = NAN;  // measured below only where the activation has that state
         if (hidden && (m.act == Activation::Sigmoid || m.act == Activation::Tanh)) {
             std::size_t sat = 0;
