@@ -57,7 +57,7 @@ namespace {
 
 constexpr int kTag = 7;
 constexpr std::size_t kMaxAssign = 256;  // indices per ASSIGN, so one stays small
-constexpr auto kPoll = std::chrono::microseconds(200);
+constexpr auto kPoll = std::chrono::microseconds(2000);
 
 // Message kinds, the first byte of each message. To rank 0: REQUEST (uint32 count), RESULT
 // (uint64 index, text), FAILED (uint64 index, message), SIGNAL (int32), BYE. From rank 0:

@@ -1,6 +1,6 @@
 // bench_sweep.cpp - the sweep rows of `make bench` (called from bench.cpp): runs per second of
 // `wi sweep` over a 24-run grid of the seed configuration (4 inits x 3 learning rates x 2
-// seeds, one epoch on the tiled 60,000 digits) on 1 and on 2 threads; MPI 2 ranks x 1 thread
+// seeds, three epochs, batch 4, on the tiled 60,000 digits) on 1 and on 2 threads; MPI 2 ranks x 1 thread
 // against 1 process x 2 threads when build-mpi/wi and mpirun are there; and the sweep's peak
 // memory for a grid of 12 runs and one of 48 on 2 threads (it should grow with the threads,
 // not with the grid).
@@ -78,7 +78,7 @@ ChildRun sweep(const std::vector<std::string>& prefix, const std::string& wi, co
     const std::string out = scratch + "/sweep" + std::to_string(++n);
     std::vector<std::string> argv = prefix;
     for (const std::string& a : {wi, std::string("sweep"), std::string("--grid"), std::string(grid),
-                                 std::string("--epochs"), std::string("1"), std::string("--data"), data,
+                                 std::string("--epochs"), std::string("3"), std::string("--data"), data,
                                  std::string("--no-fetch"), std::string("-q"), std::string("--threads"),
                                  std::to_string(threads), std::string("--out"), out})
         argv.push_back(a);
@@ -104,7 +104,7 @@ SweepMemory sweep_memory(const std::string& root, const std::string& data) {
 
 void sweep_bench(const std::string& root, const std::string& data, int reps, const SweepMemory& memory) {
     const std::string wi = root + "/wi", wi_mpi = root + "/build-mpi/wi";
-    std::printf("\nsweep of 24 runs (%s), 1 epoch each:\n", kGrid24);
+    std::printf("\nsweep of 24 runs (%s), the seed configuration (3 epochs, batch 4):\n", kGrid24);
     if (!executable(wi)) {
         std::printf("  not measured (./wi missing: build it with make)\n");
         return;
