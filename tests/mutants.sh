@@ -183,6 +183,10 @@ loader_normalizes_this_batch_again @@ src/train/batch_loader.cpp @@ backend_.nor
 loader_hands_off_full_rows @@ src/train/batch_loader.cpp @@ ahead_->next_rows = next_n; @@ ahead_->next_rows = batch_; @@ loop/loader_yields_the_shuffled_order_normalized
 look_ahead_kept_past_a_hook @@ src/train/observers.cpp @@ if (ahead_ != nullptr) ahead_->forget(); @@ if (false) ahead_->forget(); @@ loop/a_hook_that_changes_the_weights_is_seen_by_the_next_step
 observers_run_on_past_a_divergence @@ src/train/observers.cpp @@ o->after_step(s_, r);\n        if (!s_.going()) return false; @@ o->after_step(s_, r);\n        if (!s_.going() && false) return false; @@ loop/observers_called_once_per_step_and_epoch_in_order
+
+# one engine: an experiment's runs are its grid, run_compare's through the pool's loop
+experiment_untrained_arm_at_every_lr @@ src/experiment/run.cpp @@ if (!r.arm.train && at[2] > 0) continue; @@ if (!r.arm.train && at[2] > 5) continue; @@ engine/an_arm_measured_at_init_runs_at_one_learning_rate
+experiment_grid_lr_slowest @@ src/experiment/run.cpp @@ for (Axis* a : {&depth, &arm, &lr}) { @@ for (Axis* a : {&lr, &arm, &depth}) { @@ engine/an_experiments_runs_are_its_grid
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

@@ -34,6 +34,22 @@ BOOST_AUTO_TEST_CASE(an_experiments_runs_are_its_grid) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(an_arm_measured_at_init_runs_at_one_learning_rate) {
+    Experiment e = find_experiment("glorot2010");  // two trained arms, two measured at init
+    ExperimentSizes s = e.quick;
+    s.depths = {3, 4};
+    s.lrs = {0.1, 0.2, 0.3};
+    const std::vector<ExperimentRun> runs = experiment_runs(e, s);
+    // per depth: 2 trained arms x 3 lrs + 2 arms at init x 1
+    BOOST_REQUIRE_EQUAL(runs.size(), 2u * (2 * 3 + 2));
+    std::string order;
+    for (const ExperimentRun& r : runs)
+        order += std::to_string(r.depth) + "/" + r.arm.label.substr(0, 4) + "/" + strf("%g", r.lr) + " ";
+    BOOST_TEST(order ==
+               "3/sigm/0.1 3/sigm/0.2 3/sigm/0.3 3/sigm/0.1 3/sigm/0.2 3/sigm/0.3 3/tanh/0.1 3/tanh/0.1 "
+               "4/sigm/0.1 4/sigm/0.2 4/sigm/0.3 4/sigm/0.1 4/sigm/0.2 4/sigm/0.3 4/tanh/0.1 4/tanh/0.1 ");
+}
+
 BOOST_AUTO_TEST_CASE(an_experiment_prints_as_many_runs_as_its_grid_keeps) {
     // he2015 --quick: every trained arm at every lr, an arm measured at init once per depth
     const Experiment& e = find_experiment("he2015");

@@ -103,6 +103,8 @@ RunSetup experiment_setup(const ExperimentRun& run, const ExperimentContext& ctx
 // keeps the first learning rate alone.
 struct Grid;
 Grid experiment_grid(const Experiment& e, const ExperimentSizes& sizes);
+// The grid's runs in its order (the table's), an arm measured at init at the first lr only.
+std::vector<ExperimentRun> experiment_runs(const Experiment& e, const ExperimentSizes& sizes);
 std::vector<int> experiment_arch(int depth, int width);  // {784, width x (depth - 1), 10}
 
 // `wi experiment NAME [--quick]`: runs it, prints the table and the verdict line, writes the

@@ -89,6 +89,21 @@ Grid experiment_grid(const Experiment& e, const ExperimentSizes& sizes) {
     return g;
 }
 
+std::vector<ExperimentRun> experiment_runs(const Experiment& e, const ExperimentSizes& sizes) {
+    const Grid grid = experiment_grid(e, sizes);
+    std::vector<ExperimentRun> runs;
+    for (std::size_t i = 0; i < grid.runs(); ++i) {
+        const std::vector<std::size_t> at = grid.position(i);
+        ExperimentRun r;
+        r.arm = e.arms[at[1]];
+        if (!r.arm.train && at[2] > 0) continue;  // measured at init: one learning rate is enough
+        r.depth = sizes.depths[at[0]];
+        r.lr = sizes.lrs[at[2]];
+        runs.push_back(r);
+    }
+    return runs;
+}
+
 RunSetup experiment_setup(const ExperimentRun& run, const ExperimentContext& ctx) {
     RunSetup s;
     s.label = run.arm.label;
@@ -134,18 +149,7 @@ int run_experiment_command(const Config& cfg, std::FILE* out) {
     const Probe probe = make_probe(data.train);
     const Probe trace_probe = make_probe(data.train, sizes.trace_images);
 
-    // Every arm at every depth and learning rate, in the table's order: the grid's runs.
-    const Grid grid = experiment_grid(e, sizes);
-    std::vector<ExperimentRun> runs;
-    for (std::size_t i = 0; i < grid.runs(); ++i) {
-        const std::vector<std::size_t> at = grid.position(i);
-        ExperimentRun r;
-        r.arm = e.arms[at[1]];
-        if (!r.arm.train && at[2] > 0) continue;  // measured at init: one learning rate is enough
-        r.depth = sizes.depths[at[0]];
-        r.lr = sizes.lrs[at[2]];
-        runs.push_back(r);
-    }
+    std::vector<ExperimentRun> runs = experiment_runs(e, sizes);
     std::fprintf(out, "experiment %s%s: %s\n", e.name, cfg.quick ? " (quick)" : "", e.paper);
     std::fprintf(out, "claim: %s\n", e.claim);
     std::fprintf(out,
