@@ -79,7 +79,11 @@ BOOST_AUTO_TEST_CASE(quick_form_passes_on_the_readme) {
     BOOST_CHECK_MESSAGE(c.status == 0, "tests/readme_check.sh --quick found the README wrong:\n" << c.out);
     BOOST_CHECK(contains(last_line(c.out), "readme-check (quick, "));
     BOOST_CHECK(contains(last_line(c.out), "OK - "));
-    BOOST_CHECK(contains(c.out, "docs/BENCHMARKS.md: 3 tables - measured record"));
+    // every table of the benchmark record is excluded as one, not checked (its header rule counted here)
+    int tables = 0;
+    const std::string bench = read_file(repo_root() + "/docs/BENCHMARKS.md");
+    for (std::size_t at = 0; (at = bench.find("\n|---", at)) != std::string::npos; ++at) ++tables;
+    BOOST_CHECK(contains(c.out, "docs/BENCHMARKS.md: " + std::to_string(tables) + " tables - measured record"));
 }
 
 BOOST_AUTO_TEST_CASE(a_doctored_readme_is_caught) {
