@@ -183,6 +183,14 @@ loader_normalizes_this_batch_again @@ src/train/batch_loader.cpp @@ backend_.nor
 loader_hands_off_full_rows @@ src/train/batch_loader.cpp @@ ahead_->next_rows = next_n; @@ ahead_->next_rows = batch_; @@ loop/loader_yields_the_shuffled_order_normalized
 look_ahead_kept_past_a_hook @@ src/train/observers.cpp @@ if (ahead_ != nullptr) ahead_->forget(); @@ if (false) ahead_->forget(); @@ loop/a_hook_that_changes_the_weights_is_seen_by_the_next_step
 observers_run_on_past_a_divergence @@ src/train/observers.cpp @@ o->after_step(s_, r);\n        if (!s_.going()) return false; @@ o->after_step(s_, r);\n        if (!s_.going() && false) return false; @@ loop/observers_called_once_per_step_and_epoch_in_order
+
+# mean-field theory
+theory_length_map_no_bias @@ src/theory/meanfield.cpp @@ }) + sb2; @@ }); @@ theory/tanh_sanity_values_of_theory_md
+theory_chi1_not_squared @@ src/theory/meanfield.cpp @@ return d * d; @@ return d; @@ theory/tanh_sanity_values_of_theory_md
+theory_converged_by_step_alone @@ src/theory/meanfield.cpp @@ if (left <= tol * scale && std::fabs(step) <= tol * scale) { @@ if (std::fabs(step) <= 1e-5) { @@ theory/convergence_failure_is_reported_not_printed,theory/tanh_sanity_values_of_theory_md
+theory_gh_weight_off @@ src/theory/quadrature.cpp @@ g.w.push_back(2.0 / (dp * dp) / std::sqrt(M_PI)); @@ g.w.push_back(2.0 / (dp * dp) / 1.7725); @@ theory/gauss_hermite_integrates_gaussian_moments
+theory_csv_prints_inf @@ src/theory/theory_command.cpp @@ std::isfinite(v) ? strf @@ !std::isnan(v) ? strf @@ theory/wi_theory_csv_columns_and_cells
+theory_verdict_4_5_xi @@ src/theory/theory_command.cpp @@ const double bound = 6.0 * xi_c; @@ const double bound = 4.5 * xi_c; @@ theory/wi_theory_table_and_verdicts
 EOF
 
 JOBS=${MUTANT_JOBS:-2}
