@@ -3,6 +3,7 @@
 // network simulated here, the critical line, convergence failures, and `wi theory`.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
@@ -11,6 +12,9 @@
 #include "../src/theory/meanfield.h"
 #include "../src/theory/quadrature.h"
 #include "../src/core/error.h"
+#include "../src/init/init.h"
+#include "../src/nn/mlp.h"
+#include "../src/sweep/sweep_config.h"
 #include "../src/theory/theory_command.h"
 #include "test_util.h"
 
@@ -271,6 +275,58 @@ BOOST_AUTO_TEST_CASE(wi_theory_usage_errors_name_the_flag) {
             BOOST_CHECK(contains(r.err, std::string("wi: ") + c.second));
             BOOST_CHECK(r.out.empty());
         }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(meanfield_init_moments) {
+    // weights of mean square sigma_w2 / fan_in (normal and orthogonal), biases N(0, sigma_b2)
+    for (const char* law : {"normal", "orthogonal"}) {
+        Mlp m = make_mlp({784, 256, 256, 10}, Activation::Tanh);
+        Rng rng(3);
+        initialize(m, parse_init(std::string("meanfield:sigma_w2=2,sigma_b2=0.25,law=") + law), BiasPolicy{}, rng);
+        double bsq = 0, bn = 0;
+        for (const Layer& L : m.layers) {
+            double sq = 0;
+            for (std::size_t i = 0; i < L.W.size(); ++i) sq += static_cast<double>(L.W.data()[i]) * L.W.data()[i];
+            BOOST_TEST_CONTEXT(law << " layer " << L.in << "->" << L.out) {
+                const double n = static_cast<double>(L.W.size());
+                BOOST_CHECK_SMALL(sq / n / (2.0 / L.in) - 1.0, 4 * std::sqrt(2.0 / n) + 1e-5);
+            }
+            for (std::size_t i = 0; i < L.b.size(); ++i) bsq += static_cast<double>(L.b.data()[i]) * L.b.data()[i];
+            bn += static_cast<double>(L.b.size());
+        }
+        BOOST_CHECK_SMALL(bsq / bn / 0.25 - 1.0, 4 * std::sqrt(2.0 / bn));
+    }
+    // the square hidden layer of the orthogonal law: W W^T = sigma_w2 I
+    Mlp m = make_mlp({784, 64, 64, 10}, Activation::Tanh);
+    Rng rng(4);
+    initialize(m, parse_init("meanfield:sigma_w2=1.5,law=orthogonal"), BiasPolicy{}, rng);
+    const Layer& H = m.layers[1];
+    double worst = 0;
+    for (int i = 0; i < 64; ++i)
+        for (int j = 0; j < 64; ++j) {
+            double dot = 0;
+            for (int t = 0; t < 64; ++t) dot += static_cast<double>(H.W.at(i, t)) * H.W.at(j, t);
+            worst = std::max(worst, std::abs(dot - (i == j ? 1.5 : 0.0)));
+        }
+    BOOST_CHECK_SMALL(worst, 1e-4);
+    // sigma_b2 = 0: zero biases
+    initialize(m, parse_init("meanfield:sigma_w2=1"), BiasPolicy{}, rng);
+    BOOST_CHECK(std::all_of(m.layers[0].b.data(), m.layers[0].b.data() + 64, [](float v) { return v == 0.0f; }));
+    BOOST_CHECK_THROW(parse_init("meanfield:sigma_w2=0"), Error);
+    BOOST_CHECK_THROW(parse_init("meanfield:sigma_b2=-1"), Error);
+    BOOST_CHECK_THROW(parse_init("meanfield:law=uniform"), Error);
+}
+
+BOOST_AUTO_TEST_CASE(sweep_axis_overrides_a_meanfield_parameter) {
+    // init.sigma_w2 swept over a base --init that sets sigma_w2 itself: the axis wins
+    const std::vector<SweepRun> runs = resolve_runs(parse_grid("init.sigma_w2=1..4:4"),
+                                                    {"--init", "meanfield:sigma_w2=1,sigma_b2=0.05"}, "--grid");
+    BOOST_REQUIRE_EQUAL(runs.size(), 4u);
+    for (int k = 0; k < 4; ++k) {
+        const InitSpec spec = parse_init(runs[k].cfg.init);
+        BOOST_CHECK_EQUAL(spec.num("sigma_w2"), 1.0 + k);
+        BOOST_CHECK_EQUAL(spec.num("sigma_b2"), 0.05);
     }
 }
 
