@@ -70,6 +70,11 @@ BOOST_AUTO_TEST_CASE(linear_maps_match_their_closed_forms) {
             BOOST_CHECK_CLOSE(chi_c_at(Activation::None, sw2, q, 0.3), sw2, 1e-10);
             BOOST_CHECK_CLOSE(length_slope_at(Activation::None, sw2, q), sw2, 1e-10);
         }
+    // sw2 = 1, sb2 = 0: every c is kept (chi_c = 1), so there is no stable c*; xi_q is infinite
+    const MeanFieldPoint id = mean_field_point(Activation::None, 1.0, 0.0);
+    BOOST_CHECK(!id.c.converged);
+    BOOST_CHECK(std::isnan(id.xi_c));
+    BOOST_CHECK(std::isinf(id.xi_q));
     // sw2 < 1, sb2 > 0: q* = sb2 / (1 - sw2), c* = 1
     const MeanFieldPoint p = mean_field_point(Activation::None, 0.5, 0.2);
     BOOST_REQUIRE(p.q.converged && p.c.converged);
@@ -255,6 +260,8 @@ BOOST_AUTO_TEST_CASE(wi_theory_table_and_verdicts) {
     const auto crit = run_wi("theory --sigma-w2 1.76095 --sigma-b2 0.05 --depth 10");
     BOOST_CHECK(contains(crit.out, "no verdict"));
     BOOST_CHECK(contains(crit.out, "-: not converged"));
+    // values as numbers are written: 20, not 2e+01
+    BOOST_CHECK(contains(run_wi("theory --act sigmoid --sigma-w2 20 --sigma-b2 0").out, "\n       20         0 "));
     const auto inf = run_wi("theory --act relu --sigma-w2 2 --sigma-b2 0");
     BOOST_CHECK(contains(inf.out, "inf"));
     BOOST_CHECK(contains(run_wi("--help").out, "wi theory --act tanh --sigma-w2 V"));

@@ -172,7 +172,8 @@ FixedPoint c_star(Activation a, double sw2, double sb2, double q, int max_iter) 
 
 double depth_scale(double chi) {
     if (!(chi > 0) || !std::isfinite(chi)) return std::numeric_limits<double>::quiet_NaN();
-    if (chi >= 1.0) return std::numeric_limits<double>::infinity();
+    // within rounding of 1 (a linear map's slope sums to 1 - 1e-16): no decay, not a depth of 1e15
+    if (chi >= 1.0 - 1e-12) return std::numeric_limits<double>::infinity();
     return -1.0 / std::log(chi);
 }
 
@@ -192,6 +193,13 @@ MeanFieldPoint mean_field_point(Activation a, double sw2, double sb2) {
     // c* = 1 (the ordered phase): chi_c is chi_1 there (ξ_c = -1/ln chi_1)
     if (p.c.value >= 1.0 - 1e-9) p.c.value = 1.0;  // within the tolerance of the fixed point c = 1
     p.chi_c = p.c.value == 1.0 ? p.chi1 : chi_c_at(a, sw2, q, p.c.value);
+    // a fixed point below 1 that the map does not contract to (chi_c >= 1: the linear map with
+    // sb2 = 0 keeps every c) is no stable c*: not converged
+    if (p.c.value < 1.0 && !(p.chi_c < 1.0 - 1e-12)) {
+        p.c.converged = false;
+        p.chi_c = std::numeric_limits<double>::quiet_NaN();
+        return p;
+    }
     p.xi_c = depth_scale(p.chi_c);
     return p;
 }

@@ -46,10 +46,11 @@ FixedPoint q_star(Activation a, double sw2, double sb2, int max_iter = 100000);
 // (absolute 1e-10). q must be positive (c is undefined for q = 0: not converged).
 FixedPoint c_star(Activation a, double sw2, double sb2, double q, int max_iter = 10000);
 
-// Depth scale -1/ln(chi) for a rate chi in (0, 1); +infinity at chi >= 1 (no decay).
+// Depth scale -1/ln(chi) for a rate chi in (0, 1); +infinity at chi >= 1 - 1e-12 (no decay).
 double depth_scale(double chi);
 
-// Everything about one (sw2, sb2): NaN where not defined (q* or c* not converged).
+// Everything about one (sw2, sb2): NaN where not defined (q* or c* not converged; a c* < 1 with
+// chi_c >= 1 is no stable fixed point and counts as not converged).
 struct MeanFieldPoint {
     double sw2 = 0, sb2 = 0;
     FixedPoint q, c;

@@ -138,7 +138,7 @@ int theory_command(const std::vector<std::string>& args, std::FILE* out) {
             infinite = infinite || std::isinf(p.xi_q) || std::isinf(p.xi_c);
             if (csv) {
                 const auto csv_cell = [](double v) { return std::isfinite(v) ? strf("%.9g", v) : std::string(); };
-                text += shortest_double(sw2) + "," + shortest_double(sb2) + "," + csv_cell(q) + "," +
+                text += strf("%.10g,%.10g,", sw2, sb2) + csv_cell(q) + "," +
                         csv_cell(p.chi1) + "," + csv_cell(c) + "," + csv_cell(p.xi_q) + "," + csv_cell(p.xi_c) + "\n";
                 continue;
             }
@@ -146,7 +146,7 @@ int theory_command(const std::vector<std::string>& args, std::FILE* out) {
                 const std::string s = cell(v, fmt);
                 return s.empty() ? std::string("-") : s;
             };
-            text += strf("%9s %9s %10s %10s %10s %10s %10s", shortest_double(sw2).c_str(), shortest_double(sb2).c_str(),
+            text += strf("%9.6g %9.6g %10s %10s %10s %10s %10s", sw2, sb2,
                          col(q, "%.6g").c_str(), col(p.chi1, "%.6g").c_str(), col(c, "%.4g").c_str(),
                          col(p.xi_q, "%.4g").c_str(), col(p.xi_c, "%.4g").c_str());
             if (depth > 0) text += "  " + verdict(depth, p.xi_c);
@@ -161,10 +161,10 @@ int theory_command(const std::vector<std::string>& args, std::FILE* out) {
             if (!seen.insert(sb2).second) continue;
             const CriticalPoint cp = critical_sigma_w2(act, sb2);
             if (cp.found)
-                text += strf("critical line (chi1 = 1) at sigma_b2 = %s: sigma_w2 = %.5g\n", shortest_double(sb2).c_str(),
+                text += strf("critical line (chi1 = 1) at sigma_b2 = %g: sigma_w2 = %.5g\n", sb2,
                              cp.sw2);
             else
-                text += strf("critical line (chi1 = 1) at sigma_b2 = %s: none for %s\n", shortest_double(sb2).c_str(),
+                text += strf("critical line (chi1 = 1) at sigma_b2 = %g: none for %s\n", sb2,
                              activation_name(act));
         }
     }
