@@ -187,6 +187,18 @@ observers_run_on_past_a_divergence @@ src/train/observers.cpp @@ o->after_step(s
 # one engine: an experiment's runs are its grid, run_compare's through the pool's loop
 experiment_untrained_arm_at_every_lr @@ src/experiment/run.cpp @@ if (!r.arm.train && at[2] > 0) continue; @@ if (!r.arm.train && at[2] > 5) continue; @@ engine/an_arm_measured_at_init_runs_at_one_learning_rate
 experiment_grid_lr_slowest @@ src/experiment/run.cpp @@ for (Axis* a : {&depth, &arm, &lr}) { @@ for (Axis* a : {&lr, &arm, &depth}) { @@ engine/an_experiments_runs_are_its_grid
+
+# mean-field theory
+theory_length_map_no_bias @@ src/theory/meanfield.cpp @@ }) + sb2; @@ }); @@ theory/tanh_sanity_values_of_theory_md
+theory_chi1_not_squared @@ src/theory/meanfield.cpp @@ return d * d; @@ return d; @@ theory/tanh_sanity_values_of_theory_md
+theory_converged_by_step_alone @@ src/theory/meanfield.cpp @@ if (left <= tol * scale && std::fabs(step) <= tol * scale) { @@ if (std::fabs(step) <= 1e-5) { @@ theory/convergence_failure_is_reported_not_printed,tanh_sanity_values_of_theory_md
+theory_gh_weight_off @@ src/theory/quadrature.cpp @@ g.w.push_back(2.0 / (dp * dp) / std::sqrt(M_PI)); @@ g.w.push_back(2.0 / (dp * dp) / 1.7725); @@ theory/gauss_hermite_integrates_gaussian_moments
+theory_csv_prints_inf @@ src/theory/theory_command.cpp @@ std::isfinite(v) ? strf @@ !std::isnan(v) ? strf @@ theory/wi_theory_csv_columns_and_cells
+theory_verdict_4_5_xi @@ src/theory/theory_command.cpp @@ const double bound = 6.0 * xi_c; @@ const double bound = 4.5 * xi_c; @@ theory/wi_theory_table_and_verdicts
+theory_sweep_axis_appended_twice @@ src/sweep/sweep_config.cpp @@ if (!swept.count(item.substr(0, item.find('=')))) kept @@ if (true) kept @@ theory/sweep_axis_overrides_a_meanfield_parameter
+theory_meanfield_bias_zero @@ src/init/init.cpp @@ case BiasRule::Normal: fill_normal(L.b, rng, 0.0, std::sqrt(spec.num("sigma_b2"))); @@ case BiasRule::Normal: L.b.fill(0.0f); @@ theory/meanfield_init_moments
+theory_meanfield_fan_out @@ src/init/init.cpp @@ return normal_law(0, std::sqrt(s.num("sigma_w2") / in)); @@ return normal_law(0, std::sqrt(s.num("sigma_w2") / out)); @@ theory/meanfield_init_moments
+theory_neutral_c_star_kept @@ src/theory/meanfield.cpp @@ if (p.c.value < 1.0 && !(p.chi_c < 1.0 - 1e-12)) { @@ if (false) { @@ theory/linear_maps_match_their_closed_forms
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

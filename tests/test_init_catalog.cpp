@@ -79,7 +79,8 @@ BOOST_AUTO_TEST_CASE(continuous_laws_moments_and_ks) {
                            "kaiming_normal", "kaiming_normal:mode=fan_out,nonlinearity=relu",
                            "kaiming_uniform:a=0.2,nonlinearity=leaky_relu", "kaiming_uniform:mode=fan_out,nonlinearity=tanh",
                            "lecun_normal", "lecun_uniform", "variance_scaling:scale=2,mode=fan_avg",
-                           "variance_scaling:distribution=untruncated_normal", "variance_scaling:mode=fan_out,distribution=uniform"};
+                           "variance_scaling:distribution=untruncated_normal", "variance_scaling:mode=fan_out,distribution=uniform",
+                           "meanfield:sigma_w2=1.76,sigma_b2=0.05"};
     for (const char* text : specs) {
         const InitSpec spec = parse_init(text);
         for (auto [out, in] : kShapes) {
@@ -132,6 +133,9 @@ BOOST_AUTO_TEST_CASE(laws_match_the_documented_formulas) {
         {"variance_scaling", [](double in, double) { return std::sqrt(1 / in); }},
         {"lecun_normal", [](double in, double) { return std::sqrt(1 / in); }},
         {"orthogonal:gain=2", [](double in, double out) { return 2 / std::sqrt(std::max(in, out)); }},
+        // mean-field: Var = sigma_w2 / fan_in, for either law
+        {"meanfield:sigma_w2=1.76", [](double in, double) { return std::sqrt(1.76 / in); }},
+        {"meanfield:sigma_w2=3,law=orthogonal", [](double in, double) { return std::sqrt(3 / in); }},
     };
     for (const Case& c : cases)
         for (auto [out, in] : kShapes) {

@@ -29,6 +29,7 @@
 #include "../sweep/compare_pool.h"
 #include "../backend/pool.h"
 #include "../sweep/sweep.h"
+#include "../theory/theory_command.h"
 
 namespace {
 
@@ -229,10 +230,13 @@ int main(int argc, char** argv) {
     int status = 0;
     try {
         const std::vector<std::string> args(argv + 1, argv + argc);
-        const wi::Config cfg = !args.empty() && args[0] == "sweep" ? wi::Config{} : wi::parse_args(args);
+        const bool own_flags = !args.empty() && (args[0] == "sweep" || args[0] == "theory");
+        const wi::Config cfg = own_flags ? wi::Config{} : wi::parse_args(args);
         // the runs of a sweep or a compare are spread over MPI ranks: rank 0 alone speaks
         if ((!args.empty() && args[0] == "sweep") || !cfg.compare.empty()) wi::pool_quiet_other_ranks();
-        if (!args.empty() && args[0] == "sweep")  // its own flags, then cli's for the runs (src/sweep/)
+        if (!args.empty() && args[0] == "theory")  // its own flags (src/theory/)
+            status = wi::theory_command(std::vector<std::string>(args.begin() + 1, args.end()), stdout);
+        else if (!args.empty() && args[0] == "sweep")  // its own flags, then cli's for the runs (src/sweep/)
             status = wi::sweep_command(std::vector<std::string>(args.begin() + 1, args.end()));
         else if (cfg.help)
             std::fputs(wi::help_text().c_str(), stdout);

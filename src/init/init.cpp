@@ -87,6 +87,15 @@ WeightLaw law_orthogonal(const InitSpec& s, int in, int out) {
     // rows or columns orthonormal: every entry has mean square gain^2 / max(in, out)
     return {Kind::Other, 0, s.num("gain") / std::sqrt(1.0 * std::max(in, out)), 0, 0, 0};
 }
+// mean-field (Poole et al. 2016; Schoenholz et al. 2017): entries of mean square sigma_w2 / fan_in;
+// orthogonal: gain^2 / max(in, out) = sigma_w2 / in, so gain = sqrt(sigma_w2 max(in, out) / in)
+double meanfield_gain(const InitSpec& s, int in, int out) {
+    return std::sqrt(s.num("sigma_w2") * std::max(in, out) / in);
+}
+WeightLaw law_meanfield(const InitSpec& s, int in, int out) {
+    if (s.word("law") == "orthogonal") return {Kind::Other, 0, meanfield_gain(s, in, out) / std::sqrt(1.0 * std::max(in, out)), 0, 0, 0};
+    return normal_law(0, std::sqrt(s.num("sigma_w2") / in));
+}
 WeightLaw law_sparse(const InitSpec& s, int, int out) {
     const double kept = 1 - std::ceil(s.num("sparsity") * out) / out;
     return {Kind::Other, 0, s.num("std") * std::sqrt(kept), 0, 0, 0};
@@ -121,6 +130,12 @@ void fill_by_law(Tensor& W, Rng& rng, const InitSpec& s) {
 }
 
 void fill_orthogonal_spec(Tensor& W, Rng& rng, const InitSpec& s) { fill_orthogonal(W, rng, s.num("gain")); }
+void fill_meanfield(Tensor& W, Rng& rng, const InitSpec& s) {
+    if (s.word("law") == "orthogonal")
+        fill_orthogonal(W, rng, meanfield_gain(s, W.cols(), W.rows()));
+    else
+        fill_from_law(W, rng, law_meanfield(s, W.cols(), W.rows()));
+}
 void fill_lsuv_start(Tensor& W, Rng& rng, const InitSpec&) { fill_orthogonal(W, rng, 1.0); }
 void fill_sparse_spec(Tensor& W, Rng& rng, const InitSpec& s) { fill_sparse(W, rng, s.num("sparsity"), s.num("std")); }
 
@@ -218,6 +233,10 @@ const std::vector<Initializer>& initializers() {
          "Var = scale/fan: truncated_normal (sd / 0.8796, cut at +-2 sd), untruncated_normal, or U(-sqrt(3 Var), sqrt(3 Var))",
          "the general form: glorot = (1, fan_avg), he = (2, fan_in), lecun = (1, fan_in)", BiasRule::Linear, false,
          fill_by_law<law_variance_scaling>, law_variance_scaling},
+        {"meanfield", "", "theory", {{"sigma_w2", "1", ""}, {"sigma_b2", "0", ""}, {"law", "normal", "normal|orthogonal"}},
+         "N(0, sigma_w2/fan_in), or orthogonal scaled to that variance; biases N(0, sigma_b2)",
+         "a point of `wi theory`'s phase diagram: tanh trains deepest near the critical line (chi1 = 1)",
+         BiasRule::Normal, false, fill_meanfield, law_meanfield},
         {"lsuv", "", "structural", {{"tol", "0.1", ""}, {"iters", "10", ""}},
          "orthogonal, then each layer rescaled until its output variance on a training batch is 1 +- tol",
          "deep nets of any activation: data-driven unit variance (Mishkin & Matas 2016)", BiasRule::Zeros, true,
@@ -329,6 +348,7 @@ void fill_layer(Layer& L, const InitSpec& spec, const BiasPolicy& bias, Rng& rng
                     case BiasRule::Linear: fill_uniform(L.b, rng, -bound, bound); break;  // nn.Linear's bias
                     case BiasRule::SameAsWeights: spec.init->fill_weights(L.b, rng, spec); break;
                     case BiasRule::Zeros: L.b.fill(0.0f); break;
+                    case BiasRule::Normal: fill_normal(L.b, rng, 0.0, std::sqrt(spec.num("sigma_b2"))); break;
                 }
         }
     }

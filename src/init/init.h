@@ -35,7 +35,8 @@ struct ParamSpec {
     const char* choices;  // "" for a number, else the valid words: "fan_in|fan_out"
 };
 
-enum class BiasRule { Linear, SameAsWeights, Zeros };  // what an initializer does to biases
+// what an initializer does to biases; Normal: N(0, sigma_b2), the spec's sigma_b2 (meanfield)
+enum class BiasRule { Linear, SameAsWeights, Zeros, Normal };
 
 struct Initializer {
     const char* name;

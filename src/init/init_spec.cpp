@@ -64,6 +64,8 @@ void check_ranges(const InitSpec& s, const std::string& flag) {
         const double it = s.num("iters");
         if (!(it >= 1 && it <= 1000 && it == std::floor(it))) fail("iters must be an integer in 1..1000, got " + s.word("iters"));
     }
+    if (has("sigma_w2") && !(s.num("sigma_w2") > 0)) fail("sigma_w2 must be > 0, got " + s.word("sigma_w2"));
+    if (has("sigma_b2") && !(s.num("sigma_b2") >= 0)) fail("sigma_b2 must be >= 0, got " + s.word("sigma_b2"));
     if (has("huge") && !(s.num("huge") >= 0)) fail("huge must be >= 0");
     if (has("tiny") && !(s.num("tiny") >= 0)) fail("tiny must be >= 0");
 }
@@ -146,6 +148,7 @@ std::string bias_text(const InitSpec& spec, const BiasPolicy& bias) {
         case BiasRule::Linear: return "nn.Linear default U(-1/sqrt(fan_in), 1/sqrt(fan_in))" + last;
         case BiasRule::Zeros: return "zeros";
         case BiasRule::SameAsWeights: return "same rule as the weights";
+        case BiasRule::Normal: return "N(0, sigma_b2)";
     }
     return "?";
 }

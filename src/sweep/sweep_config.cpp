@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <set>
+#include <sstream>
 #include <utility>
 
 #include "../core/error.h"
@@ -51,7 +53,22 @@ std::vector<std::string> run_args(const Grid& grid, const std::vector<const std:
         } else
             args.insert(args.end(), {"--" + key, v});
     }
-    if (!params.empty()) init += (init.find(':') == std::string::npos ? ":" : ",") + params;
+    if (!params.empty()) {
+        // an init.PARAM axis overrides that parameter of the base's --init (meanfield:sigma_w2=1
+        // swept over init.sigma_w2), so the base's own key=value of it is dropped
+        std::set<std::string> swept;
+        std::stringstream ps(params);
+        for (std::string item; std::getline(ps, item, ',');) swept.insert(item.substr(0, item.find('=')));
+        const std::size_t colon = init.find(':');
+        std::string kept = init.substr(0, colon);
+        if (colon != std::string::npos) {
+            std::stringstream is(init.substr(colon + 1));
+            std::string sep = ":";
+            for (std::string item; std::getline(is, item, ',');)
+                if (!swept.count(item.substr(0, item.find('=')))) kept += sep + item, sep = ",";
+        }
+        init = kept + (kept.find(':') == std::string::npos ? ":" : ",") + params;
+    }
     if (init_set) args.insert(args.end(), {"--init", init});
     if (width > 0 || depth > 0) {
         const std::vector<int>& a = base_cfg.arch;  // the base's depth and first hidden width
