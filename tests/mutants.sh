@@ -108,7 +108,8 @@ epoch_flush_unchecked @@ src/train/observers.cpp @@ if (s.opt.print && !flush_ou
 long_labels_unshortened @@ src/app/preflight.cpp @@ kMaxLabel = 80; @@ kMaxLabel = 800; @@ outputs/long_init_specs_get_short_distinct_file_names
 directory_target_unchecked @@ src/core/fsutil.cpp @@     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) @@     if (false) @@ outputs/targets_are_checked_before_training
 compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if (const int sig = interrupt_signal()) {  // asked to stop @@ if (const int sig = 0 * interrupt_signal()) {  // asked to stop @@ interrupts/compare_starts_no_run_after_a_signal
-compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if (const int sig = interrupt_signal()) {  // LSUV cut short @@ if (false) {  // LSUV cut short @@ interrupts/compare_starts_no_run_after_a_signal
+compare_starts_runs_after_a_signal @@ src/train/compare.cpp @@ if (const int sig = interrupt_signal()) {  // LSUV cut short @@ if (const int sig = 0 * interrupt_signal()) {  // LSUV cut short @@ interrupts/compare_starts_no_run_after_a_signal
+compare_starts_runs_after_a_signal @@ src/backend/pool_local.h @@ if (interrupt_signal() != 0 || failed.load()) break; @@ if (failed.load()) break; @@ interrupts/compare_starts_no_run_after_a_signal
 # numbers of the statistics, explanations and the compare outputs; specs and limits
 grad_ratio_nan_as_zero @@ src/train/layer_stats.cpp @@ ? s.grad_norm / last_norm : NAN; @@ ? s.grad_norm / last_norm : 0.0; @@ hunt_cli/grad_ratio_to_a_nan_norm_is_not_zero
 unmeasured_saturation_as_zero @@ src/train/layer_stats.cpp @@ s.saturated = s.dead = NAN; @@ s.saturated = s.dead = 0; @@ hunt_cli/unmeasured_layer_statistics_are_marked
