@@ -200,6 +200,7 @@ theory_sweep_axis_appended_twice @@ src/sweep/sweep_config.cpp @@ if (!swept.cou
 theory_meanfield_bias_zero @@ src/init/init.cpp @@ case BiasRule::Normal: fill_normal(L.b, rng, 0.0, std::sqrt(spec.num("sigma_b2"))); @@ case BiasRule::Normal: L.b.fill(0.0f); @@ theory/meanfield_init_moments
 theory_meanfield_fan_out @@ src/init/init.cpp @@ return normal_law(0, std::sqrt(s.num("sigma_w2") / in)); @@ return normal_law(0, std::sqrt(s.num("sigma_w2") / out)); @@ theory/meanfield_init_moments
 theory_neutral_c_star_kept @@ src/theory/meanfield.cpp @@ if (p.c.value < 1.0 && !(p.chi_c < 1.0 - 1e-12)) { @@ if (false) { @@ theory/linear_maps_match_their_closed_forms
+init_value_ignored @@ src/sweep/sweep_config.cpp @@ if (cfg.init_value_set && std::string(s.spec.init->name) == "constant" @@ if (false && cfg.init_value_set && std::string(s.spec.init->name) == "constant" @@ hunt_cli/evaluation_of_overflowing_weights_is_not_an_accuracy
 EOF
 
 JOBS=${MUTANT_JOBS:-2}

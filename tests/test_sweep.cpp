@@ -292,20 +292,7 @@ BOOST_AUTO_TEST_CASE(kill_9_then_resume_equals_uninterrupted) {
     const std::string grid = "init=xavier,kaiming,orthogonal,randn;lr=0.001,0.003,0.01;seed=1,2";
     const std::vector<std::string> args = {"sweep", "--grid", grid, "--epochs", "2", "--no-fetch", "-q",
                                            "--threads", "1", "--out", dir / "killed"};
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        std::vector<char*> argv;
-        std::string bin = wi_binary();
-        argv.push_back(bin.data());
-        std::vector<std::string> copy = args;
-        for (std::string& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(bin.c_str(), argv.data());
-        _exit(127);
-    }
+    const pid_t pid = wi_test::spawn_wi(args);
     const auto start = std::chrono::steady_clock::now();
     while (data_lines(read_file(dir / "killed/sweep.csv")) < 6 && std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
         std::this_thread::sleep_for(std::chrono::milliseconds(5));

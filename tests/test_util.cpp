@@ -154,14 +154,12 @@ bool readme_says(const std::string& phrase) {
     return text.find(phrase) != std::string::npos;
 }
 
-Stopped run_and_signal(const std::vector<std::string>& args, const std::string& ready, int sig, const TempDir& dir,
-                       int settle_ms) {
-    const std::string out_path = dir / "stdout";
+pid_t spawn_wi(const std::vector<std::string>& args, const std::string& out_path) {
     const pid_t pid = fork();
     if (pid == 0) {
-        const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
         const int null = open("/dev/null", O_WRONLY);
+        const int fd = out_path.empty() ? null : open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
         dup2(null, 2);
         std::vector<char*> argv;
         std::string bin = wi_binary();
@@ -172,6 +170,13 @@ Stopped run_and_signal(const std::vector<std::string>& args, const std::string& 
         execv(bin.c_str(), argv.data());
         _exit(127);
     }
+    return pid;
+}
+
+Stopped run_and_signal(const std::vector<std::string>& args, const std::string& ready, int sig, const TempDir& dir,
+                       int settle_ms) {
+    const std::string out_path = dir / "stdout";
+    const pid_t pid = spawn_wi(args, out_path);
     const auto start = std::chrono::steady_clock::now();
     while (read_file(out_path).find(ready) == std::string::npos &&
            std::chrono::steady_clock::now() - start < std::chrono::seconds(60))

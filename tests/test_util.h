@@ -1,6 +1,8 @@
 // test_util.h - small helpers shared by the test files: temp dirs, files, running ./wi, random
 // vectors and error measures.
 #pragma once
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -40,6 +42,10 @@ struct Stopped {
     int status = -1;
     std::string out;
 };
+
+// Starts the wi under test with args in a child process, stdout to out_path (empty:
+// discarded), stderr discarded; returns its pid (the caller waits for it).
+pid_t spawn_wi(const std::vector<std::string>& args, const std::string& out_path = "");
 
 // Starts wi with args (stdout to dir/stdout, stderr discarded), waits until it has printed
 // `ready` (at most 60 s), then settle_ms more, sends sig and waits for it to end.

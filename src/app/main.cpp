@@ -29,6 +29,7 @@
 #include "../sweep/compare_pool.h"
 #include "../backend/pool.h"
 #include "../sweep/sweep.h"
+#include "../sweep/sweep_config.h"
 #include "../theory/theory_command.h"
 
 namespace {
@@ -43,20 +44,10 @@ std::string arch_text(const std::vector<int>& sizes) {
 
 
 RunSetup make_setup(const Config& cfg, const std::string& init_text) {
-    RunSetup s;
-    s.label = init_text;
-    s.spec = parse_init(init_text);
-    if (cfg.init_value_set && std::string(s.spec.init->name) == "constant" && init_text.find(':') == std::string::npos)
-        s.spec = default_spec(*s.spec.init, InitOptions{cfg.init_value});
-    s.bias = parse_bias(cfg.bias);
-    s.arch = cfg.arch;
-    s.act = parse_activation(cfg.act);
-    s.seed = cfg.seed;
-    s.opt.epochs = cfg.epochs;
-    s.opt.batch = cfg.batch;
-    s.opt.lr = static_cast<float>(cfg.lr);
-    s.opt.shuffle = cfg.shuffle;
-    s.opt.seed = cfg.seed;
+    Config c = cfg;
+    c.init = init_text;
+    RunSetup s = run_setup(c);  // the settings as a sweep's run reads them (src/sweep/sweep_config.h)
+    s.opt.print = true;
     s.opt.progress = !cfg.quiet && stderr_is_terminal();
     s.opt.backend = Backend::choose(cfg.kernel, cfg.device);
     return s;
